@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @botkeel/adapter-telegram
+ */
+export const packageName = '@botkeel/adapter-telegram';

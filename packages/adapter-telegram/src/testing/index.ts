@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @botkeel/adapter-telegram/testing
+ */
+export const testingKit = '@botkeel/adapter-telegram/testing';

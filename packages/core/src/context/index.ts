@@ -1,0 +1,1 @@
+export { type BotContext, runWithContext, currentContext, bindContext, newTraceId } from './context.js';

@@ -1,0 +1,1 @@
+export { type CheckpointStore, type Checkpoint, type SaveCheckpointOptions } from './checkpoint-store.js';

@@ -1,0 +1,78 @@
+/** How a burst is cut into batches; passed to every {@link DebounceStore.push}. */
+export interface DebounceWindow {
+  /** Flush when the key has been quiet this long. */
+  quietMs: number;
+  /** Flush at the latest this long after the first item of the burst. */
+  maxWaitMs: number;
+  /** Flush at once when the burst reaches this many items. */
+  maxItems: number;
+}
+
+/** A batch handed out by {@link DebounceStore.claimDue}. */
+export interface DebounceBatch {
+  /** The debounce key, e.g. a chat id. */
+  readonly key: string;
+  /**
+   * Stable id of this batch: the same when a batch is delivered again after its lease expired, so
+   * downstream effects can be made idempotent on it.
+   */
+  readonly batchId: string;
+  /** Every item of the burst, in push order, as pushed (serialized by the debouncer). */
+  readonly items: readonly string[];
+  /** When the batch fell due (ms since epoch), for flush-lag metrics. */
+  readonly dueAtMs: number;
+  /** 1 for the first delivery, more when redelivered after an expired lease. */
+  readonly deliveries: number;
+}
+
+/** Options of {@link DebounceStore.claimDue}. */
+export interface ClaimDueOptions {
+  /** The current time (ms since epoch) by the debouncer's clock. */
+  nowMs: number;
+  /** How long the claimer owns the batches; unacked batches are delivered again after that. */
+  leaseMs: number;
+  /** At most this many batches per call. */
+  limit: number;
+}
+
+/**
+ * Durable storage for the debouncer, designed for many instances sharing it. Per key it keeps the
+ * pending burst (items in push order, due time) and at most one claimed batch.
+ *
+ * Contract, checked by `debounceStoreConformance` in `@botkeel/core/testing`:
+ * - `push` is durable when it resolves; due time = min(first item + maxWaitMs, last item + quietMs),
+ *   or now when the burst reaches `maxItems`;
+ * - `claimDue` atomically moves due bursts into claimed batches, so concurrent claimers never get the
+ *   same batch; a key whose previous batch is still claimed (its turn is running, lease alive) is not
+ *   claimed again: new items keep collecting into the next burst, never dropped;
+ * - a claimed batch whose lease expired without `ack` is handed out again with the same `batchId`
+ *   and all its items (before any newer burst of that key);
+ * - `ack` removes the claimed batch; an ack with a stale batch id is ignored;
+ * - `nextDueAt` tells a sleeping instance when to wake up (new bursts and expiring leases included).
+ *
+ * @example
+ * ```ts
+ * await store.push('chat:42', JSON.stringify(message), { quietMs: 800, maxWaitMs: 3_000, maxItems: 20 }, clock.now());
+ * for (const batch of await store.claimDue({ nowMs: clock.now(), leaseMs: 30_000, limit: 100 })) {
+ *   await handle(batch);
+ *   await store.ack(batch.key, batch.batchId);
+ * }
+ * ```
+ */
+export interface DebounceStore {
+  /** Appends `item` to the pending burst of `key`; returns the burst's size and due time. */
+  push(
+    key: string,
+    item: string,
+    window: DebounceWindow,
+    nowMs: number,
+  ): Promise<{ count: number; dueAtMs: number }>;
+  /** Claims due bursts (and expired claimed batches) for delivery. */
+  claimDue(options: ClaimDueOptions): Promise<DebounceBatch[]>;
+  /** Confirms a claimed batch was handled; it is removed. */
+  ack(key: string, batchId: string): Promise<void>;
+  /** Extends the lease of a claimed batch still being handled. False when it was lost. */
+  extendLease(key: string, batchId: string, leaseMs: number, nowMs: number): Promise<boolean>;
+  /** The earliest time something may become claimable (a due burst or an expiring lease), if any. */
+  nextDueAt(): Promise<number | undefined>;
+}

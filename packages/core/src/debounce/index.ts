@@ -1,0 +1,6 @@
+export {
+  type DebounceStore,
+  type DebounceWindow,
+  type DebounceBatch,
+  type ClaimDueOptions,
+} from './debounce-store.js';

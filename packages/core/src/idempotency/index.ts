@@ -1,0 +1,1 @@
+export { type IdempotencyStore, type IdempotencyBegin } from './idempotency-store.js';

@@ -1,0 +1,1 @@
+export { type LockStore, type LockLease } from './lock-store.js';

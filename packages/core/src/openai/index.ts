@@ -1,0 +1,8 @@
+/**
+ * The OpenAI provider for Botkeel's LLM router, on the official `openai` SDK (an optional peer
+ * dependency: install `openai` to use this subpath).
+ *
+ * @packageDocumentation
+ * @module @botkeel/core/openai
+ */
+export {};

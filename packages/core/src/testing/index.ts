@@ -1,0 +1,8 @@
+/**
+ * Botkeel's testing kit: a manual clock, scripted providers with injectable faults, fake servers
+ * that speak the real APIs, and one conformance suite per port that every store implementation runs.
+ *
+ * @packageDocumentation
+ * @module @botkeel/core/testing
+ */
+export { createManualClock, type ManualClock } from '../clock/manual-clock.js';

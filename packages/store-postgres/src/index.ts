@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @botkeel/store-postgres
+ */
+export const packageName = '@botkeel/store-postgres';

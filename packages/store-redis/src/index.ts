@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @botkeel/store-redis
+ */
+export const packageName = '@botkeel/store-redis';
