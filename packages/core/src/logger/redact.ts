@@ -4,7 +4,7 @@ export const REDACTED = '[REDACTED]';
 // Each pattern is linear-time: bounded quantifiers over disjoint character classes, no nesting.
 const secretPatterns: readonly [RegExp, string][] = [
   // Telegram bot tokens: "<bot id>:<35 chars>", alone or inside api.telegram.org/bot<token>/… URLs.
-  [/\b\d{5,16}:[A-Za-z0-9_-]{30,64}\b/g, REDACTED],
+  [/(?<!\d)\d{5,16}:[A-Za-z0-9_-]{30,256}/g, REDACTED],
   // OpenAI-style API keys: sk-…, sk-proj-…
   [/\bsk-[A-Za-z0-9_-]{16,256}/g, REDACTED],
   // Passwords in connection URLs: scheme://user:password@host
