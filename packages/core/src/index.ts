@@ -22,3 +22,4 @@ export * from './lock/index.js';
 export * from './debounce/index.js';
 export * from './conversation/index.js';
 export * from './bot/index.js';
+export * from './flood-control/index.js';

@@ -1,0 +1,16 @@
+export {
+  type FloodBudget,
+  type FloodLimits,
+  type ChatKind,
+  type FloodRequest,
+  type FloodDecision,
+  type FloodScope,
+  type FloodControl,
+  defaultFloodLimits,
+} from './flood-control.js';
+export { gcraStep } from './gcra.js';
+export {
+  MemoryFloodControl,
+  resolveFloodLimits,
+  type MemoryFloodControlOptions,
+} from './memory-flood-control.js';
