@@ -1,1 +1,1 @@
-export {};
+export { verifySecret } from './verify-secret.js';
