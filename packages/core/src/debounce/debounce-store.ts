@@ -31,8 +31,13 @@ export interface ClaimDueOptions {
   nowMs: number;
   /** How long the claimer owns the batches; unacked batches are delivered again after that. */
   leaseMs: number;
-  /** At most this many batches per call. */
+  /** At most this many batches per call; keys whose batch is still claimed do not count. */
   limit: number;
+  /**
+   * Claim pending bursts due at or before this time instead of `nowMs` (leases are still judged by
+   * `nowMs`). A draining instance passes `Number.MAX_SAFE_INTEGER` to flush every burst early.
+   */
+  dueBeforeMs?: number;
 }
 
 /**
@@ -41,14 +46,17 @@ export interface ClaimDueOptions {
  *
  * Contract, checked by `debounceStoreConformance` in `@botkeel/core/testing`:
  * - `push` is durable when it resolves; due time = min(first item + maxWaitMs, last item + quietMs),
- *   or now when the burst reaches `maxItems`;
+ *   or now when the burst reaches `maxItems` (a trigger, not a cap: items pushed before the burst
+ *   is claimed still join it);
  * - `claimDue` atomically moves due bursts into claimed batches, so concurrent claimers never get the
  *   same batch; a key whose previous batch is still claimed (its turn is running, lease alive) is not
  *   claimed again: new items keep collecting into the next burst, never dropped;
  * - a claimed batch whose lease expired without `ack` is handed out again with the same `batchId`
  *   and all its items (before any newer burst of that key);
  * - `ack` removes the claimed batch; an ack with a stale batch id is ignored;
- * - `nextDueAt` tells a sleeping instance when to wake up (new bursts and expiring leases included).
+ * - `nextDueAt` tells a sleeping instance when to wake up (new bursts and expiring leases included);
+ * - batch ids are unique across all batches ever handed out, also across bursts of one key;
+ * - an unreachable backend rejects with `STORE_UNAVAILABLE`, never drops or invents items.
  *
  * @example
  * ```ts
@@ -71,7 +79,11 @@ export interface DebounceStore {
   claimDue(options: ClaimDueOptions): Promise<DebounceBatch[]>;
   /** Confirms a claimed batch was handled; it is removed. */
   ack(key: string, batchId: string): Promise<void>;
-  /** Extends the lease of a claimed batch still being handled. False when it was lost. */
+  /**
+   * Sets the lease of a claimed batch to end at `nowMs + leaseMs`, later or sooner than before (a
+   * short lease after a failed delivery makes it come back sooner). False when the batch is no
+   * longer claimed under `batchId`.
+   */
   extendLease(key: string, batchId: string, leaseMs: number, nowMs: number): Promise<boolean>;
   /** The earliest time something may become claimable (a due burst or an expiring lease), if any. */
   nextDueAt(): Promise<number | undefined>;

@@ -4,3 +4,4 @@ export {
   type DebounceBatch,
   type ClaimDueOptions,
 } from './debounce-store.js';
+export { MemoryDebounceStore } from './memory-debounce-store.js';

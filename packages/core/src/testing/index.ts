@@ -8,3 +8,4 @@
 export { createManualClock, type ManualClock } from '../clock/manual-clock.js';
 export { dedupeStoreConformance, type StoreConformanceOptions, type StoreFactory, type StoreFactoryContext } from '../dedupe/dedupe-store-conformance.js';
 export { floodControlConformance, type FloodControlConformanceContext, type MakeFloodControl } from '../flood-control/flood-control-conformance.js';
+export { debounceStoreConformance, type DebounceStoreConformanceOptions } from '../debounce/debounce-store-conformance.js';
