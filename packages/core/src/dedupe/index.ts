@@ -4,3 +4,4 @@ export {
   type ClaimOptions,
   type CompleteOptions,
 } from './dedupe-store.js';
+export { MemoryDedupeStore, type MemoryDedupeStoreOptions } from './memory-dedupe-store.js';

@@ -5,3 +5,4 @@ export {
   type RateStoreDecision,
   type RateDecision,
 } from './rate-limit-store.js';
+export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './memory-rate-limit-store.js';

@@ -8,4 +8,6 @@
 export { createManualClock, type ManualClock } from '../clock/manual-clock.js';
 export { dedupeStoreConformance, type StoreConformanceOptions, type StoreFactory, type StoreFactoryContext } from '../dedupe/dedupe-store-conformance.js';
 export { floodControlConformance, type FloodControlConformanceContext, type MakeFloodControl } from '../flood-control/flood-control-conformance.js';
+export { rateLimitStoreConformance } from '../ratelimit/rate-limit-store-conformance.js';
 export { debounceStoreConformance, type DebounceStoreConformanceOptions } from '../debounce/debounce-store-conformance.js';
+export { idempotencyStoreConformance } from '../idempotency/idempotency-store-conformance.js';

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { type Clock } from '../clock/clock.js';
+import { systemClock } from '../clock/system-clock.js';
+import { parseOptions } from '../errors/parse-options.js';
+import { AbortedError } from '../errors/subclasses.js';
+import { type IdempotencyStore } from './idempotency-store.js';
+
+/** Turns a result into the string an {@link IdempotencyStore} keeps, and back. */
+export interface ResultSerializer<T> {
+  serialize(value: T): string;
+  deserialize(text: string): T;
+}
+
+/** Options of {@link idempotent}. */
+export interface IdempotentOptions<T> {
+  /** How long the result is kept (and replayed to later callers). */
+  ttlMs: number;
+  /**
+   * How long one run may take before another caller may start it again (crash recovery). Pick it
+   * above the slowest `fn`: when it runs out, `fn`'s signal is aborted.
+   */
+  leaseMs: number;
+  /** How often a caller that found the key in progress asks again. Default `min(100, leaseMs / 10)`. */
+  pollIntervalMs?: number;
+  /** The clock for polling and the lease timer. Default {@link systemClock}. */
+  clock?: Clock;
+  /** Aborts waiting (and is passed on to `fn`). */
+  signal?: AbortSignal;
+  /** How results are stored. Default JSON (so `undefined`, numbers, objects and arrays round-trip). */
+  serializer?: ResultSerializer<T>;
+}
+
+const optionsSchema = z.object({
+  ttlMs: z.number().finite().positive(),
+  leaseMs: z.number().finite().positive(),
+  pollIntervalMs: z.number().finite().positive().optional(),
+  clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === 'function').optional(),
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal).optional(),
+  serializer: z
+    .custom<ResultSerializer<unknown>>(
+      (value) => typeof (value as ResultSerializer<unknown> | undefined)?.serialize === 'function',
+    )
+    .optional(),
+});
+
+const jsonSerializer: ResultSerializer<unknown> = {
+  serialize: (value) => JSON.stringify({ value }),
+  deserialize: (text) => (JSON.parse(text) as { value?: unknown }).value,
+};
+
+/**
+ * Runs `fn` once per `key` across every caller sharing `store` (instances included) and gives all
+ * of them its result. Concurrent callers with one key wait for the first run and receive its result;
+ * later callers get the stored result for `ttlMs`; when `fn` throws, the key is released and the
+ * error goes to that caller (a waiting caller then runs `fn` itself). When a run outlives `leaseMs`,
+ * `fn`'s signal aborts and another caller may start over. If storing the result fails, this caller
+ * still gets it, but the key is only freed when the lease ends.
+ *
+ * @param key - names the work, e.g. `send:${batchId}`
+ * @param fn - the work; receives a signal that aborts when the caller aborts or the lease runs out
+ * @example
+ * ```ts
+ * const store = new MemoryIdempotencyStore();
+ * const sent = await idempotent(store, `reply:${batchId}`, () => channel.send(reply), {
+ *   ttlMs: 86_400_000,
+ *   leaseMs: 30_000,
+ * });
+ * ```
+ */
+export async function idempotent<T>(
+  store: IdempotencyStore,
+  key: string,
+  fn: (signal: AbortSignal) => Promise<T> | T,
+  options: IdempotentOptions<T>,
+): Promise<T> {
+  const parsed = parseOptions('idempotent', optionsSchema, options);
+  const clock = parsed.clock ?? systemClock;
+  const serializer = options.serializer ?? (jsonSerializer as ResultSerializer<T>);
+  const pollIntervalMs = parsed.pollIntervalMs ?? Math.max(1, Math.min(100, parsed.leaseMs / 10));
+  const { signal } = options;
+
+  for (;;) {
+    if (signal?.aborted === true) throw new AbortedError(`idempotent: aborted while waiting for "${key}"`);
+    const begun = await store.begin(key, { leaseMs: parsed.leaseMs });
+    if (begun.status === 'completed') return serializer.deserialize(begun.result);
+    if (begun.status === 'in-progress') {
+      await pause(clock, pollIntervalMs, signal);
+      continue;
+    }
+    return run(begun.token);
+  }
+
+  async function run(token: string): Promise<T> {
+    const lease = new AbortController();
+    const timer = clock.setTimeout(
+      () => lease.abort(new AbortedError(`idempotent: lease of "${key}" ran out`)),
+      parsed.leaseMs,
+      {
+        unref: true,
+      },
+    );
+    const onAbort = (): void => lease.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let text: string;
+    let value: T;
+    try {
+      value = await fn(lease.signal);
+      text = serializer.serialize(value);
+    } catch (error) {
+      await store.release(key, token).catch(() => undefined);
+      throw error;
+    } finally {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    await store.complete(key, token, text, { ttlMs: parsed.ttlMs }).catch(() => undefined);
+    return value;
+  }
+}
+
+/** Waits `delayMs` on `clock`, or rejects with `ABORTED` when `signal` fires first. */
+function pause(clock: Clock, delayMs: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clock.clearTimeout(timer);
+      reject(new AbortedError('idempotent: aborted while waiting'));
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, delayMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
