@@ -19,6 +19,11 @@ export interface SaveCheckpointOptions {
   machineVersion: number;
   /** The save time (ms since epoch) by the caller's clock. */
   nowMs: number;
+  /**
+   * Keep at most this many versions of the thread (the new one included) and prune older ones in
+   * the same save. When omitted, the store's own configured limit applies.
+   */
+  historyLimit?: number;
 }
 
 /**
@@ -29,7 +34,8 @@ export interface SaveCheckpointOptions {
  *   stored version equals `expectedVersion`, and rejects with `VERSION_CONFLICT` otherwise; of 50
  *   concurrent saves with the same expected version exactly one wins;
  * - `load` returns the latest checkpoint, or `undefined` for a new thread;
- * - stores keep a bounded history (the last N versions) and prune older ones on save;
+ * - stores keep a bounded history (the last N versions: `historyLimit` of the save, else the store's
+ *   configured limit) and prune older ones on save;
  * - an unreachable backend rejects with `STORE_UNAVAILABLE`.
  *
  * @example

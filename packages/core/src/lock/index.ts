@@ -1,1 +1,2 @@
 export { type LockStore, type LockLease } from './lock-store.js';
+export { MemoryLockStore, type MemoryLockStoreOptions } from './memory-lock-store.js';

@@ -11,3 +11,5 @@ export { floodControlConformance, type FloodControlConformanceContext, type Make
 export { rateLimitStoreConformance } from '../ratelimit/rate-limit-store-conformance.js';
 export { debounceStoreConformance, type DebounceStoreConformanceOptions } from '../debounce/debounce-store-conformance.js';
 export { idempotencyStoreConformance } from '../idempotency/idempotency-store-conformance.js';
+export { checkpointStoreConformance, type CheckpointStoreConformanceOptions, type CheckpointStoreFactory, type CheckpointStoreFactoryContext } from '../conversation/checkpoint-store-conformance.js';
+export { lockStoreConformance, type LockStoreConformanceOptions, type LockStoreFactory, type LockStoreFactoryContext } from '../lock/lock-store-conformance.js';
