@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'UNSUPPORTED_CONTENT_TYPE'
   /** A bulkhead's queue is full. */
   | 'BULKHEAD_FULL'
+  /** A per-key queue (e.g. the turns waiting for one chat) holds as many tasks as it may. */
+  | 'QUEUE_FULL'
   /** A rate limit denied the request. */
   | 'RATE_LIMITED'
   /** A sanitizer verdict blocked the input. */
