@@ -23,3 +23,4 @@ export * from './debounce/index.js';
 export * from './conversation/index.js';
 export * from './bot/index.js';
 export * from './flood-control/index.js';
+export * from './queue/index.js';
