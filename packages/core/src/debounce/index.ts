@@ -5,3 +5,11 @@ export {
   type ClaimDueOptions,
 } from './debounce-store.js';
 export { MemoryDebounceStore } from './memory-debounce-store.js';
+export { createDebouncer, type Debouncer, type DebouncerStopOptions, type PushResult } from './debouncer.js';
+export {
+  jsonCodec,
+  type DebouncerOptions,
+  type DebounceCodec,
+  type FlushInfo,
+  type DeadLetterInfo,
+} from './debouncer-options.js';

@@ -1,0 +1,288 @@
+import { type Clock, type TimerHandle } from '../clock/clock.js';
+import { systemClock } from '../clock/system-clock.js';
+import { BotkeelError } from '../errors/botkeel-error.js';
+import { parseOptions } from '../errors/parse-options.js';
+import { AbortedError } from '../errors/subclasses.js';
+import { createSafeLogger } from '../logger/safe-logger.js';
+import { botkeelMeter, withSpan } from '../telemetry/instruments.js';
+import { MetricNames, SpanNames } from '../telemetry/names.js';
+import { type DebounceBatch, type DebounceWindow } from './debounce-store.js';
+import {
+  type DebounceCodec,
+  type DebouncerOptions,
+  debouncerOptionsSchema,
+  jsonCodec,
+} from './debouncer-options.js';
+import { type DeliveryContext, deliverBatch } from './deliver-batch.js';
+import { type LeaseKeeper, keepLease } from './lease-keeper.js';
+
+/** What {@link Debouncer.push} reports once the item is durably stored. */
+export interface PushResult {
+  /** Items in the key's pending burst, this one included. */
+  readonly count: number;
+  /** When that burst falls due (ms since epoch). */
+  readonly dueAtMs: number;
+}
+
+/** Options of {@link Debouncer.stop}. */
+export interface DebouncerStopOptions {
+  /**
+   * True: flush every pending burst now (without waiting for its due time) and wait for the flushes.
+   * False (default): leave pending bursts in the store for another instance; wait only for the
+   * flushes already running.
+   */
+  drain?: boolean;
+  /** When aborted, stop waiting: running flushes get their signal aborted and their leases run out. */
+  signal?: AbortSignal;
+}
+
+/** Collects items per key into bursts and hands each burst, once, to `onFlush`. */
+export interface Debouncer<Item> {
+  /**
+   * Adds `item` to the pending burst of `key`. Resolves once the item is durably in the store.
+   * Rejects with `DRAINING` after `stop()` was called, with `ABORTED` when `signal` is already aborted.
+   */
+  push(key: string, item: Item, options?: { signal?: AbortSignal }): Promise<PushResult>;
+  /** Starts flushing due bursts (this instance's and other instances'). Pushing works without it. */
+  start(): void;
+  /** Stops accepting items and flushing; see {@link DebouncerStopOptions}. Calling it again returns the same promise. */
+  stop(options?: DebouncerStopOptions): Promise<void>;
+}
+
+interface Running {
+  readonly batchId: string;
+  readonly done: Promise<void>;
+  readonly lease: LeaseKeeper;
+}
+
+/**
+ * Creates a debouncer: items pushed for one key (a chat) within `quietMs` of each other form a burst,
+ * flushed as ONE `onFlush(key, items, { batchId })` call — when the key has been quiet for
+ * `quietMs`, `maxWaitMs` after the burst's first item, or once it holds `maxItems` items.
+ *
+ * Guarantees, with any number of instances sharing one store: every item is delivered in push
+ * order, in exactly one batch; a batch is acked only after `onFlush` resolves, and delivered again
+ * with the same `batchId` after a failure (exponential retry delay) or a crash (lease expiry), up to
+ * `maxDeliveries` times, then dead-lettered; one key's batches never overlap while leases are kept —
+ * items arriving during a flush go into the next batch.
+ *
+ * @example
+ * ```ts
+ * const debouncer = createDebouncer<BotMessage>({
+ *   store: new MemoryDebounceStore(),
+ *   quietMs: 800,
+ *   maxWaitMs: 3_000,
+ *   maxItems: 20,
+ *   onFlush: async (chatId, messages, { batchId, signal }) => {
+ *     await runTurn(chatId, messages, { idempotencyKey: batchId, signal });
+ *   },
+ * });
+ * debouncer.start();
+ * await debouncer.push(message.chatId, message); // durable: safe to answer 200 now
+ * process.once('SIGTERM', () => void debouncer.stop({ drain: false }));
+ * ```
+ */
+export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debouncer<Item> {
+  const settings = parseOptions('createDebouncer', debouncerOptionsSchema, options);
+  const { store, leaseMs, pollMs, concurrency } = settings;
+  const clock: Clock = options.clock ?? systemClock;
+  const log = createSafeLogger(options.logger);
+  const codec: DebounceCodec<Item> = options.codec ?? jsonCodec<Item>();
+  const window: DebounceWindow = {
+    quietMs: settings.quietMs,
+    maxWaitMs: settings.maxWaitMs,
+    maxItems: settings.maxItems,
+  };
+  const meter = botkeelMeter();
+  const delivery: DeliveryContext<Item> = {
+    store,
+    clock,
+    log,
+    codec,
+    onFlush: options.onFlush,
+    onDeadLetter: options.onDeadLetter,
+    maxDeliveries: settings.maxDeliveries,
+    retryDelayMs: settings.retryDelayMs,
+    maxRetryDelayMs: settings.maxRetryDelayMs,
+    flushes: meter.createCounter(MetricNames.debounceFlushes, {
+      description: 'Debounced batches flushed, by outcome',
+    }),
+    flushLag: meter.createHistogram(MetricNames.debounceFlushLag, {
+      description: 'How late a flush started after its batch fell due',
+      unit: 'ms',
+    }),
+  };
+
+  let phase: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
+  let isAccepting = true;
+  let stopping: Promise<void> | undefined;
+  let wakeTimer: TimerHandle | undefined;
+  let wakeAtMs: number | undefined;
+  let isPumping = false;
+  let isPumpRequested = false;
+  const running = new Map<string, Running>();
+  const inFlight = new Set<Promise<void>>();
+  const pushes = new Set<Promise<unknown>>();
+
+  const disarm = (): void => {
+    clock.clearTimeout(wakeTimer);
+    wakeTimer = undefined;
+    wakeAtMs = undefined;
+  };
+
+  /** Wakes the claim loop at `atMs` unless it is already set to wake earlier. */
+  const arm = (atMs: number): void => {
+    if (phase !== 'running' || (wakeAtMs !== undefined && wakeAtMs <= atMs)) return;
+    clock.clearTimeout(wakeTimer);
+    wakeAtMs = atMs;
+    wakeTimer = clock.setTimeout(
+      () => {
+        wakeTimer = undefined;
+        wakeAtMs = undefined;
+        void pump();
+      },
+      atMs - clock.now(),
+      { unref: true },
+    );
+  };
+
+  const accept = (batch: DebounceBatch): void => {
+    const previous = running.get(batch.key);
+    // Our own batch came back (its lease ran out while we still handle it): keep handling it once.
+    if (previous?.batchId === batch.batchId) return;
+    const lease = keepLease(batch, { store, clock, log, leaseMs });
+    const done = (async () => {
+      if (previous !== undefined) await previous.done;
+      try {
+        await deliverBatch(batch, lease, delivery);
+      } finally {
+        lease.stop();
+      }
+    })();
+    const entry: Running = { batchId: batch.batchId, done, lease };
+    running.set(batch.key, entry);
+    inFlight.add(done);
+    void done.finally(() => {
+      inFlight.delete(done);
+      if (running.get(batch.key) === entry) running.delete(batch.key);
+      void pump();
+    });
+  };
+
+  /** Claims as many due batches as there are free slots and starts them; resolves how many. */
+  const claim = async (dueBeforeMs?: number): Promise<number> => {
+    const limit = concurrency - inFlight.size;
+    if (limit <= 0) return 0;
+    const nowMs = clock.now();
+    const batches = await store.claimDue(
+      dueBeforeMs === undefined ? { nowMs, leaseMs, limit } : { nowMs, leaseMs, limit, dueBeforeMs },
+    );
+    for (const batch of batches) accept(batch);
+    return batches.length;
+  };
+
+  /** Claims what is due, then sleeps until the store's next due time (at most `pollMs`). Never rejects. */
+  const pump = async (): Promise<void> => {
+    if (phase !== 'running') return;
+    if (isPumping) {
+      isPumpRequested = true;
+      return;
+    }
+    isPumping = true;
+    try {
+      do {
+        isPumpRequested = false;
+        await claim();
+        // With every slot busy, the next finishing flush pumps again; no timer needed.
+        if (phase !== 'running' || inFlight.size >= concurrency) continue;
+        const nextDueAtMs = (await store.nextDueAt()) ?? Number.POSITIVE_INFINITY;
+        const nowMs = clock.now();
+        arm(Math.min(Math.max(nextDueAtMs, nowMs + 1), nowMs + pollMs));
+      } while (isPumpRequested && phase === 'running');
+    } catch (error) {
+      log.warn({ err: error }, 'debounce claim failed; trying again');
+      arm(clock.now() + pollMs);
+    } finally {
+      isPumping = false;
+    }
+  };
+
+  const untilAbort = (signal: AbortSignal | undefined): Promise<void> =>
+    new Promise((resolve) => {
+      if (signal === undefined) return;
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+
+  /** Waits for running flushes; on abort, aborts their signals and stops renewing their leases. */
+  const waitForFlushes = async (signal: AbortSignal | undefined): Promise<void> => {
+    const aborted = untilAbort(signal);
+    while (inFlight.size > 0 && signal?.aborted !== true) await Promise.race([...inFlight, aborted]);
+    if (signal?.aborted === true) {
+      const reason: unknown =
+        signal.reason ?? new AbortedError('The debouncer stopped before the flush finished');
+      for (const entry of running.values()) entry.lease.abort(reason);
+    }
+  };
+
+  /** Flushes every claimable burst now, until nothing is left that this instance could claim. */
+  const drain = async (signal: AbortSignal | undefined): Promise<void> => {
+    const aborted = untilAbort(signal);
+    await Promise.allSettled([...pushes]);
+    while (signal?.aborted !== true) {
+      const claimed = await claim(Number.MAX_SAFE_INTEGER);
+      if (claimed === 0 && inFlight.size === 0) return;
+      await Promise.race([...inFlight, aborted]);
+    }
+  };
+
+  const stopWith = async (options: DebouncerStopOptions): Promise<void> => {
+    disarm();
+    let failure: unknown;
+    if (options.drain === true) {
+      phase = 'draining';
+      try {
+        await drain(options.signal);
+      } catch (error) {
+        failure = error;
+        log.error({ err: error }, 'debouncer could not drain; pending items stay in the store');
+      }
+    }
+    phase = 'stopped';
+    await waitForFlushes(options.signal);
+    if (failure === undefined) return;
+    throw failure instanceof Error
+      ? failure
+      : new BotkeelError('INTERNAL', 'The debouncer could not drain', { cause: failure });
+  };
+
+  return {
+    async push(key, item, pushOptions = {}) {
+      if (!isAccepting)
+        throw new BotkeelError('DRAINING', 'The debouncer is stopping and accepts no new items');
+      if (pushOptions.signal?.aborted === true) throw new AbortedError();
+      const text = codec.encode(item);
+      const stored = withSpan(SpanNames.debouncePush, {}, () => store.push(key, text, window, clock.now()));
+      pushes.add(stored);
+      try {
+        const result = await stored;
+        if (result.dueAtMs <= clock.now()) void pump();
+        else arm(result.dueAtMs);
+        return result;
+      } finally {
+        pushes.delete(stored);
+      }
+    },
+    start() {
+      if (phase === 'running') return;
+      if (phase !== 'idle') throw new BotkeelError('DRAINING', 'A stopped debouncer cannot be started again');
+      phase = 'running';
+      void pump();
+    },
+    stop(stopOptions = {}) {
+      isAccepting = false;
+      stopping ??= stopWith(stopOptions);
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { type Counter, type Histogram } from '@opentelemetry/api';
+import { type Clock } from '../clock/clock.js';
+import { type Logger } from '../logger/logger.js';
+import { withSpan } from '../telemetry/instruments.js';
+import { SpanNames } from '../telemetry/names.js';
+import { type DebounceBatch, type DebounceStore } from './debounce-store.js';
+import { type DebounceCodec, type DebouncerOptions, type FlushInfo } from './debouncer-options.js';
+import { type LeaseKeeper } from './lease-keeper.js';
+
+/** Everything {@link deliverBatch} needs from its debouncer. */
+export interface DeliveryContext<Item> {
+  readonly store: DebounceStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly codec: DebounceCodec<Item>;
+  readonly onFlush: DebouncerOptions<Item>['onFlush'];
+  readonly onDeadLetter: DebouncerOptions<Item>['onDeadLetter'];
+  readonly maxDeliveries: number;
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  readonly flushes: Counter;
+  readonly flushLag: Histogram;
+}
+
+/** Wait before delivery `deliveries + 1` of a batch that failed: exponential, capped. */
+export function retryDelayFor(deliveries: number, retryDelayMs: number, maxRetryDelayMs: number): number {
+  return Math.min(maxRetryDelayMs, retryDelayMs * 2 ** Math.min(30, Math.max(0, deliveries - 1)));
+}
+
+/**
+ * Delivers one claimed batch: `onFlush` with the decoded items, then `ack`. A failure shortens the
+ * lease to the retry delay so the batch comes back (same `batchId`); after `maxDeliveries` the batch
+ * is dead-lettered. Never throws: every outcome is logged and counted.
+ */
+export async function deliverBatch<Item>(
+  batch: DebounceBatch,
+  lease: LeaseKeeper,
+  context: DeliveryContext<Item>,
+): Promise<void> {
+  const { store, clock, log } = context;
+  const info: FlushInfo = {
+    batchId: batch.batchId,
+    deliveries: batch.deliveries,
+    dueAtMs: batch.dueAtMs,
+    signal: lease.signal,
+  };
+  if (batch.deliveries > context.maxDeliveries) {
+    await deadLetter(batch, info, undefined, context);
+    return;
+  }
+  context.flushLag.record(Math.max(0, clock.now() - batch.dueAtMs));
+  try {
+    const items = batch.items.map((text) => context.codec.decode(text));
+    const attributes = {
+      'botkeel.debounce.items': items.length,
+      'botkeel.debounce.deliveries': batch.deliveries,
+    };
+    await withSpan(SpanNames.debounceFlush, attributes, async () => {
+      await context.onFlush(batch.key, items, info);
+    });
+  } catch (error) {
+    lease.stop();
+    context.flushes.add(1, { outcome: 'failed' });
+    if (batch.deliveries >= context.maxDeliveries) {
+      await deadLetter(batch, info, error, context);
+      return;
+    }
+    const retryInMs = retryDelayFor(batch.deliveries, context.retryDelayMs, context.maxRetryDelayMs);
+    log.warn(
+      { err: error, key: batch.key, batchId: batch.batchId, deliveries: batch.deliveries, retryInMs },
+      'debounce flush failed; the batch will be delivered again',
+    );
+    await store.extendLease(batch.key, batch.batchId, retryInMs, clock.now()).catch((renewError: unknown) => {
+      log.warn(
+        { err: renewError, key: batch.key, batchId: batch.batchId },
+        'could not schedule the retry; the lease runs out',
+      );
+    });
+    return;
+  }
+  lease.stop();
+  if (lease.isLost) {
+    context.flushes.add(1, { outcome: 'lease-lost' });
+    log.warn(
+      { key: batch.key, batchId: batch.batchId },
+      'debounce batch handled after its lease was lost; not acked',
+    );
+    return;
+  }
+  await acknowledge(batch, context, 'acked');
+}
+
+async function acknowledge<Item>(
+  batch: DebounceBatch,
+  context: DeliveryContext<Item>,
+  outcome: string,
+): Promise<void> {
+  try {
+    await context.store.ack(batch.key, batch.batchId);
+    context.flushes.add(1, { outcome });
+  } catch (error) {
+    context.flushes.add(1, { outcome: 'ack-failed' });
+    context.log.error(
+      { err: error, key: batch.key, batchId: batch.batchId },
+      'debounce ack failed; the batch will be delivered again after its lease',
+    );
+  }
+}
+
+async function deadLetter<Item>(
+  batch: DebounceBatch,
+  info: FlushInfo,
+  error: unknown,
+  context: DeliveryContext<Item>,
+): Promise<void> {
+  const { log } = context;
+  const fields = { key: batch.key, batchId: batch.batchId, deliveries: batch.deliveries, err: error };
+  if (context.onDeadLetter === undefined) {
+    log.error({ ...fields, items: batch.items }, 'debounce batch dead-lettered after too many deliveries');
+  } else {
+    try {
+      await context.onDeadLetter(batch.key, batch.items, { ...info, error });
+      log.warn(fields, 'debounce batch dead-lettered after too many deliveries');
+    } catch (hookError) {
+      log.error({ ...fields, hookError }, 'onDeadLetter failed; the batch stays in the store');
+      const retryInMs = context.maxRetryDelayMs;
+      await context.store
+        .extendLease(batch.key, batch.batchId, retryInMs, context.clock.now())
+        .catch(() => false);
+      return;
+    }
+  }
+  await acknowledge(batch, context, 'dead-lettered');
+}
