@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import shippedCatalogue from './catalogue.json' with { type: 'json' };
 
 /** A language the shop answers in. */
 export type Language = 'uk' | 'ru' | 'en';
@@ -57,9 +57,9 @@ export interface Catalogue {
   stockOf(sku: string, colour: string, size: string): number;
 }
 
-/** Reads the catalogue shipped with the bot (`catalogue.json`), validating it with zod. */
-export function loadCatalogue(path = new URL('./catalogue.json', import.meta.url)): Catalogue {
-  const products = catalogueSchema.parse(JSON.parse(readFileSync(path, 'utf8'))).products;
+/** Validates a catalogue (by default the one shipped with the bot, `catalogue.json`) with zod. */
+export function loadCatalogue(data: unknown = shippedCatalogue): Catalogue {
+  const products = catalogueSchema.parse(data).products;
   const bySku = new Map(products.map((product) => [product.sku, product]));
   return {
     products,
