@@ -1,5 +1,8 @@
 /**
+ * The Telegram Bot API for Botkeel: a hardened webhook in, a flood-controlled, retrying,
+ * splitting client out, long polling for development, and human handoff in a managers' chat.
+ *
  * @packageDocumentation
  * @module @botkeel/adapter-telegram
  */
-export const packageName = '@botkeel/adapter-telegram';
+export * from './inbound/index.js';
