@@ -13,3 +13,4 @@ export { debounceStoreConformance, type DebounceStoreConformanceOptions } from '
 export { idempotencyStoreConformance } from '../idempotency/idempotency-store-conformance.js';
 export { checkpointStoreConformance, type CheckpointStoreConformanceOptions, type CheckpointStoreFactory, type CheckpointStoreFactoryContext } from '../conversation/checkpoint-store-conformance.js';
 export { lockStoreConformance, type LockStoreConformanceOptions, type LockStoreFactory, type LockStoreFactoryContext } from '../lock/lock-store-conformance.js';
+export { breakerStateStoreConformance, type BreakerStateStoreConformanceOptions } from '../resilience/breaker-state-store-conformance.js';
