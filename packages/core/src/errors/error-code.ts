@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   /** A persisted snapshot carries a machine version with no migration path to the current one. */
   | 'UNKNOWN_MACHINE_VERSION'
+  /** A conversation machine failed during a turn (an action threw, an invoked actor rejected unhandled); nothing was saved. */
+  | 'MACHINE_ERROR'
   /** The circuit breaker is open; the call was not attempted. */
   | 'CIRCUIT_OPEN'
   /** The operation ran out of time. */
