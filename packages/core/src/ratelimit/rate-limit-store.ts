@@ -29,7 +29,10 @@ export interface RateStoreDecision {
   allowed: boolean;
   /** The smallest number of units left over all checks after this decision. */
   remaining: number;
-  /** When denied: how long until the cost would be allowed (the largest over denying checks); else 0. */
+  /**
+   * When denied: whole milliseconds, rounded up, until the cost would be allowed (the largest over
+   * denying checks); `Infinity` when the cost exceeds a rule's burst and can never pass. Else 0.
+   */
   retryAfterMs: number;
 }
 
@@ -39,7 +42,7 @@ export interface RateStoreDecision {
  *
  * Contract, checked by `rateLimitStoreConformance` in `@botkeel/core/testing`:
  * - all checks of one call are decided together: allowed only when each allows, and nothing is
- *   consumed when any denies;
+ *   consumed when any denies (the keys of one call are distinct; a key's state belongs to its rule);
  * - decisions are exact under concurrency (no more than `burst` allowed at once per key);
  * - an unreachable backend rejects (`STORE_UNAVAILABLE`), so the chain can hand over.
  *

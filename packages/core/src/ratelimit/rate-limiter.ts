@@ -1,0 +1,256 @@
+import { type Attributes, type Counter } from '@opentelemetry/api';
+import { systemClock } from '../clock/system-clock.js';
+import { BotkeelError } from '../errors/botkeel-error.js';
+import { parseOptions } from '../errors/parse-options.js';
+import { AbortedError, InvalidOptionsError, TimeoutError } from '../errors/subclasses.js';
+import { silentLogger } from '../logger/logger.js';
+import { MetricNames } from '../telemetry/names.js';
+import { botkeelMeter } from '../telemetry/instruments.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import {
+  type RateCheck,
+  type RateDecision,
+  type RateLimitStore,
+  type RateRule,
+  type RateStoreDecision,
+} from './rate-limit-store.js';
+import { type RateLimiterOptions, rateLimiterOptionsSchema } from './rate-limiter-options.js';
+import { type StoreGate, createStoreGate } from './store-breaker.js';
+
+/** The keys of one `consume`: one id for every rule, or an id per rule name. */
+export type RateLimitKeys = string | Readonly<Record<string, string>>;
+
+/** A rate limiter built by {@link createRateLimiter}. */
+export interface RateLimiter {
+  /**
+   * Spends `cost` (default 1) on every rule its `keys` name, all or nothing, in the first store of
+   * the chain that answers within `storeTimeoutMs`; when none does, `whenAllFail` decides
+   * (`source: 'policy'`). Rejects only with `ABORTED` (the caller's signal) or `INVALID_OPTIONS`.
+   *
+   * @param keys - a string applies every rule to that id; a record applies each named rule to its id
+   *   (rules it does not name are skipped; it must name at least one)
+   */
+  consume(keys: RateLimitKeys, cost?: number, options?: { signal?: AbortSignal }): Promise<RateDecision>;
+}
+
+interface Link {
+  readonly store: RateLimitStore;
+  /** The rules as this store receives them (scaled down by its divisor). */
+  readonly rules: readonly RateRule[];
+  readonly gate: StoreGate;
+  isFailing: boolean;
+}
+
+type FailureReason = 'error' | 'timeout' | 'circuit-open';
+
+/**
+ * Creates a rate limiter over a chain of stores that never silently turns off: a store that errors
+ * or takes longer than `storeTimeoutMs` (default 50 ms) hands the decision to the next one; a
+ * per-store circuit breaker skips a store that keeps failing, so an outage adds no latency, and
+ * probes it to come back; when every store failed, `whenAllFail` decides (default `'deny'`).
+ * Each change (a store failing, recovering, the policy taking over or handing back) is logged once;
+ * every decision not made by the first store counts in `botkeel.ratelimit.fallbacks`.
+ *
+ * @example
+ * ```ts
+ * const limiter = createRateLimiter({
+ *   rules: [
+ *     { name: 'user', limit: 20, windowMs: 60_000, burst: 5 },
+ *     { name: 'global', limit: 1_000, windowMs: 1_000 },
+ *   ],
+ *   chain: [new RedisRateLimitStore({ client, keyPrefix: 'bot' }), { store: new MemoryRateLimitStore(), limitDivisor: 4 }],
+ *   whenAllFail: 'deny',
+ * });
+ * const decision = await limiter.consume({ user: String(userId), global: 'all' });
+ * if (!decision.allowed) return { status: 'rate-limited' };
+ * ```
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const parsed = parseOptions('createRateLimiter', rateLimiterOptionsSchema, options);
+  const clock = parsed.clock ?? systemClock;
+  const logger = parsed.logger ?? silentLogger;
+  const storeTimeoutMs = parsed.storeTimeoutMs ?? 50;
+  const isAllowedWhenAllFail = parsed.whenAllFail === 'allow';
+  const policyRetryAfterMs = parsed.policyRetryAfterMs ?? 1_000;
+  const gateSettings = {
+    failureThreshold: parsed.breaker?.failureThreshold ?? 3,
+    cooldownMs: parsed.breaker?.cooldownMs ?? 250,
+  };
+  const ruleNames = parsed.rules.map((rule, index) => rule.name ?? String(index));
+  const links: Link[] = parsed.chain.map((entry) => {
+    const { store, limitDivisor = 1 } = 'store' in entry ? entry : { store: entry };
+    return {
+      store,
+      rules: parsed.rules.map((rule) => scaleRule(rule, limitDivisor)),
+      gate: createStoreGate(clock, gateSettings),
+      isFailing: false,
+    };
+  });
+  const deadlines = new DeadlineQueue(clock);
+  const meter = botkeelMeter();
+  const fallbacks: Counter = meter.createCounter(MetricNames.rateLimitFallbacks, {
+    description: 'Rate-limit decisions handed from a failing store to the next one or to the policy',
+  });
+  const decisions: Counter = meter.createCounter(MetricNames.rateLimitDecisions, {
+    description: 'Rate-limit decisions by source and allowed',
+  });
+  const attributeCache = new Map<string, Attributes>();
+  const attributesOf = (source: string, allowed: boolean): Attributes => {
+    const cacheKey = `${source}\u0000${allowed}`;
+    let attributes = attributeCache.get(cacheKey);
+    if (attributes === undefined) {
+      attributes = { source, allowed };
+      attributeCache.set(cacheKey, attributes);
+    }
+    return attributes;
+  };
+  let isPolicyDeciding = false;
+
+  const selectRules = (keys: RateLimitKeys): { indexes: number[]; ids: string[] } => {
+    const indexes: number[] = [];
+    const ids: string[] = [];
+    ruleNames.forEach((name, index) => {
+      const id = typeof keys === 'string' ? keys : keys[name];
+      if (id === undefined) return;
+      indexes.push(index);
+      ids.push(`${name}:${id}`);
+    });
+    if (indexes.length === 0) {
+      throw new InvalidOptionsError(
+        `RateLimiter.consume: keys name no rule (rules: ${ruleNames.join(', ')})`,
+      );
+    }
+    return { indexes, ids };
+  };
+
+  const callStore = (link: Link, checks: RateCheck[], cost: number, signal: AbortSignal | undefined) =>
+    new Promise<RateStoreDecision>((resolve, reject) => {
+      let isSettled = false;
+      const entry = {
+        deadlineMs: clock.now() + storeTimeoutMs,
+        expire: () => {
+          if (isSettled) return;
+          isSettled = true;
+          reject(
+            new TimeoutError(
+              `Rate-limit store "${link.store.name}" took over ${storeTimeoutMs} ms`,
+              storeTimeoutMs,
+            ),
+          );
+        },
+      };
+      deadlines.add(entry);
+      link.store.consume(checks, cost, signal === undefined ? undefined : { signal }).then(
+        (decision) => {
+          deadlines.remove(entry);
+          if (isSettled) return;
+          isSettled = true;
+          resolve(decision);
+        },
+        (error: unknown) => {
+          deadlines.remove(entry);
+          if (isSettled) return;
+          isSettled = true;
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+
+  const noteFailure = (link: Link, index: number, reason: FailureReason, error: unknown): void => {
+    if (reason !== 'circuit-open') link.gate.recordFailure();
+    if (link.isFailing) return;
+    link.isFailing = true;
+    const next = links[index + 1]?.store.name ?? 'policy';
+    logger.warn(
+      { store: link.store.name, reason, next, error: error instanceof Error ? error.message : undefined },
+      `Rate-limit store "${link.store.name}" failed (${reason}); "${next}" decides until it recovers`,
+    );
+  };
+
+  const noteSuccess = (link: Link): void => {
+    link.gate.recordSuccess();
+    if (!link.isFailing) return;
+    link.isFailing = false;
+    logger.info({ store: link.store.name }, `Rate-limit store "${link.store.name}" recovered`);
+  };
+
+  const finish = (decision: RateDecision, isFallback: boolean): RateDecision => {
+    const attributes = attributesOf(decision.source, decision.allowed);
+    decisions.add(1, attributes);
+    if (isFallback) fallbacks.add(1, attributes);
+    return decision;
+  };
+
+  const decideByPolicy = (): RateDecision => {
+    if (!isPolicyDeciding) {
+      isPolicyDeciding = true;
+      logger.error(
+        { whenAllFail: isAllowedWhenAllFail ? 'allow' : 'deny' },
+        `Every rate-limit store failed; the policy ${isAllowedWhenAllFail ? 'allows' : 'denies'} requests until one recovers`,
+      );
+    }
+    return finish(
+      isAllowedWhenAllFail
+        ? { allowed: true, remaining: 0, retryAfterMs: 0, source: 'policy' }
+        : { allowed: false, remaining: 0, retryAfterMs: policyRetryAfterMs, source: 'policy' },
+      true,
+    );
+  };
+
+  const consume = async (
+    keys: RateLimitKeys,
+    cost = 1,
+    callOptions?: { signal?: AbortSignal },
+  ): Promise<RateDecision> => {
+    if (!(cost >= 0) || !Number.isFinite(cost)) {
+      throw new InvalidOptionsError('RateLimiter.consume: cost: expected a finite number ≥ 0');
+    }
+    const signal = callOptions?.signal;
+    const { indexes, ids } = selectRules(keys);
+    for (let index = 0; index < links.length; index += 1) {
+      const link = links[index] as Link;
+      if (isAborted(signal)) throw new AbortedError('RateLimiter.consume was aborted');
+      if (!link.gate.tryAcquire()) {
+        noteFailure(link, index, 'circuit-open', undefined);
+        continue;
+      }
+      const checks = indexes.map((ruleIndex, position) => ({
+        key: ids[position] as string,
+        rule: link.rules[ruleIndex] as RateRule,
+      }));
+      try {
+        const decision = await callStore(link, checks, cost, signal);
+        noteSuccess(link);
+        if (isPolicyDeciding) {
+          isPolicyDeciding = false;
+          logger.info({ store: link.store.name }, `Rate-limit store "${link.store.name}" decides again`);
+        }
+        return finish({ ...decision, source: link.store.name }, index > 0);
+      } catch (error) {
+        if (signal?.aborted === true)
+          throw new AbortedError('RateLimiter.consume was aborted', { cause: error });
+        if (BotkeelError.hasCode(error, 'INVALID_OPTIONS')) throw error;
+        noteFailure(link, index, BotkeelError.hasCode(error, 'TIMEOUT') ? 'timeout' : 'error', error);
+      }
+    }
+    return decideByPolicy();
+  };
+
+  return { consume };
+}
+
+/** A rule as a store with `limitDivisor` sees it: the rate divided exactly, the burst floored to ≥ 1. */
+function scaleRule(rule: RateRule, divisor: number): RateRule {
+  const burst = rule.burst ?? rule.limit;
+  if (divisor === 1) return { limit: rule.limit, windowMs: rule.windowMs, burst };
+  return {
+    limit: rule.limit,
+    windowMs: rule.windowMs * divisor,
+    burst: Math.max(1, Math.floor(burst / divisor)),
+  };
+}
+
+/** Whether the caller's signal fired (a function, so checks after an `await` are not narrowed away). */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
