@@ -16,3 +16,4 @@ export {
   RedisIdempotencyStore,
   type RedisIdempotencyStoreOptions,
 } from './idempotency/redis-idempotency-store.js';
+export { RedisDebounceStore, type RedisDebounceStoreOptions } from './debounce/redis-debounce-store.js';

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type ClaimDueOptions,
+  type DebounceBatch,
+  type DebounceStore,
+  type DebounceWindow,
+} from '@botkeel/core';
+import { z } from 'zod';
+import { createStoreContext } from '../internal/create-context.js';
+import { KeySpace } from '../internal/keys.js';
+import { type RedisExecutor } from '../internal/redis-executor.js';
+import { redisStoreOptionsShape, type RedisStoreOptions } from '../internal/store-options.js';
+import { type RedisClient } from '../redis-client.js';
+import {
+  ackScript,
+  claimDueScript,
+  extendLeaseScript,
+  nextDueScript,
+  pushScript,
+} from './debounce-scripts.js';
+
+/** Options of {@link RedisDebounceStore}. */
+export interface RedisDebounceStoreOptions extends RedisStoreOptions {
+  /**
+   * Into how many hash slots the chats are spread (by a hash of the chat key). Default 1: one slot,
+   * one round trip per `claimDue`, and due batches handed out strictly earliest first. On a Redis
+   * Cluster, more shards spread the load over masters; `claimDue` then visits the shards in turn
+   * (one round trip each) and the earliest-first order holds within a shard.
+   */
+  shards?: number;
+}
+
+const optionsSchema = z.object({
+  ...redisStoreOptionsShape,
+  shards: z.number().int().min(1).max(1_024).optional(),
+});
+
+type BatchReply = [string, string, string, number, string[]];
+
+/**
+ * {@link DebounceStore} on Redis, for debouncing across instances. Per chat it keeps the pending burst
+ * (a list, push order) and at most one claimed batch; due times and lease ends sit in two sorted sets.
+ * Every operation is ONE Lua script (push is one round trip), so concurrent instances never lose an
+ * item or claim one batch twice; a batch whose lease ended (its instance died) is handed out again
+ * with the same `batchId` by whichever instance calls `claimDue` next.
+ *
+ * Time: the port passes the caller's `nowMs` to every call, so due times and leases are by the
+ * instances' clocks (keep them NTP-synced; a skew of S ms shifts flushes by at most S ms).
+ *
+ * Keys: `{keyPrefix}:debounce:{{shard}}:ready|leases|p:{chat}|pm:{chat}|c:{chat}|cm:{chat}`.
+ *
+ * @example
+ * ```ts
+ * const debouncer = createDebouncer({
+ *   store: new RedisDebounceStore({ client, keyPrefix: 'bot' }),
+ *   quietMs: 800,
+ *   maxWaitMs: 3_000,
+ *   maxItems: 20,
+ *   onFlush: async (chatId, messages, { batchId }) => runTurn(chatId, messages, batchId),
+ * });
+ * ```
+ */
+export class RedisDebounceStore implements DebounceStore {
+  private readonly client: RedisClient;
+  private readonly executor: RedisExecutor;
+  private readonly shards: readonly Shard[];
+  private nextShard = 0;
+
+  constructor(options: RedisDebounceStoreOptions) {
+    const context = createStoreContext('RedisDebounceStore', optionsSchema, options);
+    this.client = context.client;
+    this.executor = context.executor;
+    const keys = new KeySpace(context.options.keyPrefix, 'debounce');
+    this.shards = Array.from({ length: context.options.shards ?? 1 }, (_, index) => {
+      const base = `${keys.key(String(index))}:`;
+      return { base, ready: `${base}ready`, leases: `${base}leases` };
+    });
+  }
+
+  /** {@inheritDoc @botkeel/core!DebounceStore.push} */
+  async push(
+    key: string,
+    item: string,
+    window: DebounceWindow,
+    nowMs: number,
+  ): Promise<{ count: number; dueAtMs: number }> {
+    const shard = this.shardOf(key);
+    const reply = (await this.executor.run('debounce push', () =>
+      pushScript.run(
+        this.client,
+        [shard.ready, `${shard.base}p:${key}`, `${shard.base}pm:${key}`, `${shard.base}cm:${key}`],
+        [key, item, window.quietMs, window.maxWaitMs, window.maxItems, nowMs, randomUUID()],
+      ),
+    )) as [number, string];
+    return { count: reply[0], dueAtMs: Number(reply[1]) };
+  }
+
+  /** {@inheritDoc @botkeel/core!DebounceStore.claimDue} */
+  async claimDue(options: ClaimDueOptions): Promise<DebounceBatch[]> {
+    const { nowMs, leaseMs, limit } = options;
+    const dueBeforeMs = Math.max(nowMs, options.dueBeforeMs ?? nowMs);
+    const batches: DebounceBatch[] = [];
+    const first = this.nextShard;
+    this.nextShard = (this.nextShard + 1) % this.shards.length;
+    for (let offset = 0; offset < this.shards.length && batches.length < limit; offset += 1) {
+      const shard = this.shards[(first + offset) % this.shards.length] as Shard;
+      const remaining = limit - batches.length;
+      const reply = (await this.executor.run('debounce claimDue', () =>
+        claimDueScript.run(
+          this.client,
+          [shard.ready, shard.leases],
+          [nowMs, leaseMs, remaining, dueBeforeMs, shard.base],
+        ),
+      )) as BatchReply[];
+      for (const [key, batchId, dueAt, deliveries, items] of reply) {
+        batches.push({ key, batchId, items, dueAtMs: Number(dueAt), deliveries });
+      }
+    }
+    return batches;
+  }
+
+  /** {@inheritDoc @botkeel/core!DebounceStore.ack} */
+  async ack(key: string, batchId: string): Promise<void> {
+    const shard = this.shardOf(key);
+    await this.executor.run('debounce ack', () =>
+      ackScript.run(
+        this.client,
+        [
+          shard.ready,
+          shard.leases,
+          `${shard.base}cm:${key}`,
+          `${shard.base}c:${key}`,
+          `${shard.base}pm:${key}`,
+        ],
+        [key, batchId],
+      ),
+    );
+  }
+
+  /** {@inheritDoc @botkeel/core!DebounceStore.extendLease} */
+  async extendLease(key: string, batchId: string, leaseMs: number, nowMs: number): Promise<boolean> {
+    const shard = this.shardOf(key);
+    const reply = await this.executor.run('debounce extendLease', () =>
+      extendLeaseScript.run(
+        this.client,
+        [shard.leases, `${shard.base}cm:${key}`],
+        [key, batchId, nowMs + leaseMs],
+      ),
+    );
+    return reply === 1;
+  }
+
+  /** {@inheritDoc @botkeel/core!DebounceStore.nextDueAt} */
+  async nextDueAt(): Promise<number | undefined> {
+    const replies = await Promise.all(
+      this.shards.map((shard) =>
+        this.executor.run('debounce nextDueAt', () =>
+          nextDueScript.run(this.client, [shard.ready, shard.leases], []),
+        ),
+      ),
+    );
+    let earliest: number | undefined;
+    for (const reply of replies as [string | null, string | null][]) {
+      for (const value of reply) {
+        if (value === null) continue;
+        const atMs = Number(value);
+        if (earliest === undefined || atMs < earliest) earliest = atMs;
+      }
+    }
+    return earliest;
+  }
+
+  private shardOf(key: string): Shard {
+    if (this.shards.length === 1) return this.shards[0] as Shard;
+    return this.shards[fnv1a(key) % this.shards.length] as Shard;
+  }
+}
+
+interface Shard {
+  /** Prefix of the shard's per-chat keys, ending in `:`. */
+  readonly base: string;
+  readonly ready: string;
+  readonly leases: string;
+}
+
+/** 32-bit FNV-1a over the UTF-16 code units: a stable, cheap spread of chats over shards. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,80 @@
+import { debounceStoreConformance } from '@botkeel/core/testing';
+import { RedisDebounceStore } from '@botkeel/store-redis';
+import { type Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis, deleteKeys, randomPrefix, unreachableClients } from './helpers/redis.js';
+
+const filePrefix = randomPrefix('debounce');
+let client: Redis;
+const unreachable = unreachableClients();
+let storeCount = 0;
+
+beforeAll(async () => {
+  client = await connectRedis();
+});
+afterAll(async () => {
+  await deleteKeys(client, filePrefix);
+  client.disconnect();
+  unreachable.closeAll();
+});
+
+// Every conformance test needs an empty store: a fresh prefix under the file's prefix.
+debounceStoreConformance(
+  () => {
+    storeCount += 1;
+    return new RedisDebounceStore({ client, keyPrefix: `${filePrefix}:${storeCount}` });
+  },
+  {
+    name: 'RedisDebounceStore',
+    makeUnavailableStore: async () =>
+      new RedisDebounceStore({ client: await unreachable.make(), keyPrefix: filePrefix }),
+  },
+);
+
+const window = { quietMs: 1_000, maxWaitMs: 5_000, maxItems: 10 };
+const leaseMs = 10_000;
+
+describe('RedisDebounceStore on Redis', () => {
+  it('spreads chats over shards and still claims every burst once, in push order', async () => {
+    const store = new RedisDebounceStore({ client, keyPrefix: `${filePrefix}:sharded`, shards: 4 });
+    const chats = Array.from({ length: 40 }, (_, index) => `chat:${index}`);
+    for (const chat of chats) {
+      await store.push(chat, `${chat}/1`, window, 0);
+      await store.push(chat, `${chat}/2`, window, 10);
+    }
+    expect(await store.nextDueAt()).toBe(1_010);
+    const claimed = [
+      ...(await store.claimDue({ nowMs: 2_000, leaseMs, limit: 25 })),
+      ...(await store.claimDue({ nowMs: 2_000, leaseMs, limit: 25 })),
+    ];
+    expect(claimed.map((batch) => batch.key).sort()).toEqual([...chats].sort());
+    for (const batch of claimed) expect(batch.items).toEqual([`${batch.key}/1`, `${batch.key}/2`]);
+    const inShardZero = new Set(
+      await Promise.all(chats.map((chat) => client.exists(`${filePrefix}:sharded:debounce:{0}:c:${chat}`))),
+    );
+    expect(inShardZero).toEqual(new Set([0, 1]));
+  });
+
+  it('lets two stores on one Redis share the bursts: a push on one is claimed by the other', async () => {
+    const keyPrefix = `${filePrefix}:shared`;
+    const first = new RedisDebounceStore({ client, keyPrefix });
+    const second = new RedisDebounceStore({ client, keyPrefix });
+    await first.push('chat', 'a', window, 0);
+    await second.push('chat', 'b', window, 100);
+    const [batch] = await second.claimDue({ nowMs: 1_100, leaseMs, limit: 10 });
+    expect(batch?.items).toEqual(['a', 'b']);
+    expect(await first.claimDue({ nowMs: 1_100, leaseMs, limit: 10 })).toEqual([]);
+    // The claimer "dies": after the lease, the other store gets the same batch again.
+    const [again] = await first.claimDue({ nowMs: 1_100 + leaseMs, leaseMs, limit: 10 });
+    expect(again).toMatchObject({ batchId: batch?.batchId, items: ['a', 'b'], deliveries: 2 });
+  });
+
+  it('leaves no keys behind once every batch is acked', async () => {
+    const keyPrefix = `${filePrefix}:clean`;
+    const store = new RedisDebounceStore({ client, keyPrefix });
+    await store.push('chat', 'a', window, 0);
+    const [batch] = await store.claimDue({ nowMs: 1_000, leaseMs, limit: 10 });
+    await store.ack('chat', batch!.batchId);
+    expect(await client.keys(`${keyPrefix}:*`)).toEqual([]);
+  });
+});
