@@ -17,3 +17,4 @@ export {
   type RedisIdempotencyStoreOptions,
 } from './idempotency/redis-idempotency-store.js';
 export { RedisDebounceStore, type RedisDebounceStoreOptions } from './debounce/redis-debounce-store.js';
+export { RedisCheckpointStore, type RedisCheckpointStoreOptions } from './checkpoint/redis-checkpoint-store.js';
