@@ -1,0 +1,156 @@
+import { BotkeelError, createSafeLogger, type Logger, parseOptions } from '@botkeel/core';
+import { type Pool, type PoolClient } from 'pg';
+import { z } from 'zod';
+import { defaultSchema, tableNames, type TableNames } from '../sql/identifier.js';
+import { throwIfAborted, toStoreError } from '../sql/to-store-error.js';
+import { poolWaitBudgetMs } from '../sql/run-query.js';
+import { loadMigrationFiles, type MigrationFile } from './migration-files.js';
+
+/** Options of {@link migrate}. */
+export interface MigrateOptions {
+  /** The schema to create the tables in (created when missing). Default `'public'`. */
+  schema?: string;
+  /** Where progress and warnings go. Default: silent. */
+  logger?: Logger;
+  /** Stops between migrations; the one running when it fires completes or rolls back whole. */
+  signal?: AbortSignal;
+}
+
+/** What {@link migrate} did. */
+export interface MigrateResult {
+  /** Migrations this call applied, in order (e.g. `['0001_dedupe_checkpoints_idempotency']`). */
+  readonly applied: readonly string[];
+  /** Migrations that were already recorded in `botkeel_migrations`. */
+  readonly alreadyApplied: readonly string[];
+}
+
+const migrateOptionsSchema = z.object({
+  schema: z.string().default(defaultSchema),
+  logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null).optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+});
+
+/** The advisory lock key shared by every migrator of one schema (two int4 halves). */
+const lockStatement = `SELECT pg_advisory_xact_lock(hashtext('botkeel.migrate'), hashtext($1))`;
+
+async function inTransaction<T>(client: PoolClient, names: TableNames, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    await client.query(lockStatement, [names.schemaName]);
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function bootstrap(client: PoolClient, names: TableNames): Promise<void> {
+  await inTransaction(client, names, async () => {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${names.migrations} (
+         id integer PRIMARY KEY,
+         name text NOT NULL,
+         checksum text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+  });
+}
+
+class MigrationBodyError extends Error {}
+
+async function applyOne(
+  client: PoolClient,
+  names: TableNames,
+  file: MigrationFile,
+  log: Logger,
+): Promise<'applied' | 'already-applied'> {
+  return inTransaction(client, names, async () => {
+    const recorded = await client.query<{ checksum: string }>(
+      `SELECT checksum FROM ${names.migrations} WHERE id = $1`,
+      [file.id],
+    );
+    const existing = recorded.rows[0];
+    if (existing !== undefined) {
+      if (existing.checksum !== file.checksum) {
+        log.warn(
+          { migration: file.name, schema: names.schemaName },
+          'applied migration differs from the shipped file',
+        );
+      }
+      return 'already-applied';
+    }
+    await client.query(`SET LOCAL search_path TO ${names.schema}`);
+    try {
+      await client.query(file.sql);
+    } catch (error) {
+      throw new MigrationBodyError(error instanceof Error ? error.message : String(error), { cause: error });
+    }
+    await client.query(`INSERT INTO ${names.migrations} (id, name, checksum) VALUES ($1, $2, $3)`, [
+      file.id,
+      file.name,
+      file.checksum,
+    ]);
+    log.info({ migration: file.name, schema: names.schemaName }, 'migration applied');
+    return 'applied';
+  });
+}
+
+/**
+ * Creates or upgrades Botkeel's tables: applies the numbered SQL files shipped in the package's
+ * `migrations/` folder, in order, each in its own transaction that first takes a transaction-scoped
+ * advisory lock (`pg_advisory_xact_lock`) for the schema and records the file in
+ * `botkeel_migrations`. Any number of instances may call it at once (each file is applied exactly
+ * once; the others wait, then skip it), and it works through PgBouncer in transaction mode because
+ * the lock lives and dies with the transaction. A failing file rolls back whole (`MIGRATION_FAILED`).
+ *
+ * @example
+ * ```ts
+ * const pool = await createPool({ connectionString: process.env.DATABASE_URL });
+ * await migrate(pool, { schema: 'botkeel' });
+ * ```
+ */
+export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const parsed = parseOptions('migrate', migrateOptionsSchema, options);
+  const names = tableNames(parsed.schema);
+  const log = createSafeLogger(parsed.logger);
+  const files = loadMigrationFiles();
+  throwIfAborted(parsed.signal, 'migrate');
+  let client: PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw toStoreError(error, 'migrate', poolWaitBudgetMs(pool));
+  }
+  const applied: string[] = [];
+  const alreadyApplied: string[] = [];
+  let failure: unknown;
+  try {
+    await bootstrap(client, names);
+    for (const file of files) {
+      throwIfAborted(parsed.signal, 'migrate');
+      const outcome = await applyOne(client, names, file, log);
+      (outcome === 'applied' ? applied : alreadyApplied).push(file.name);
+    }
+    return { applied, alreadyApplied };
+  } catch (error) {
+    failure = error;
+    if (error instanceof MigrationBodyError) {
+      const failed = files[applied.length + alreadyApplied.length]?.name ?? 'unknown';
+      throw new BotkeelError(
+        'MIGRATION_FAILED',
+        `Migration ${failed} failed in schema ${names.schemaName} and was rolled back: ${error.message}`,
+        { cause: error.cause },
+      );
+    }
+    throw toStoreError(error, 'migrate', poolWaitBudgetMs(pool));
+  } finally {
+    // A client that saw a connection error is discarded rather than returned to the pool.
+    client.release(
+      failure instanceof Error && !(failure instanceof MigrationBodyError) ? failure : undefined,
+    );
+  }
+}
