@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { type Clock } from '../clock/clock.js';
 import { type Logger } from '../logger/logger.js';
+import {
+  type CircuitBreakerOptions,
+  type FailureRateOptions,
+} from '../resilience/circuit-breaker-options.js';
 import { type RateLimitStore, type RateRule } from './rate-limit-store.js';
 
 /**
@@ -23,13 +27,15 @@ export interface RateLimitChainLink {
   limitDivisor?: number;
 }
 
-/** Settings of the circuit breaker the limiter keeps for each store of the chain. */
-export interface RateLimitBreakerOptions {
-  /** Consecutive failures (errors or timeouts) that open a store's circuit. Default 3. */
-  failureThreshold?: number;
-  /** How long an open circuit skips the store before one call probes it. Default 250 ms. */
-  cooldownMs?: number;
-}
+/**
+ * Settings of the circuit breaker ({@link createCircuitBreaker}) the limiter keeps for each store of
+ * the chain, named `ratelimit:<store name>`. Defaults differ from a standalone breaker: a rate-limit
+ * store is on the hot path, so the circuit opens after 3 failures in a row and probes after 250 ms.
+ */
+export type RateLimitBreakerOptions = Pick<
+  CircuitBreakerOptions,
+  'consecutiveFailures' | 'failureRate' | 'halfOpenAfterMs' | 'halfOpenMaxProbes'
+>;
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
@@ -41,7 +47,7 @@ export interface RateLimiterOptions {
   whenAllFail?: 'deny' | 'allow';
   /** How long one store may take before the next in the chain decides. Default 50 ms. */
   storeTimeoutMs?: number;
-  /** The per-store circuit breaker. */
+  /** The per-store circuit breaker: 3 failures in a row open it, a probe follows 250 ms later. */
   breaker?: RateLimitBreakerOptions;
   /** The `retryAfterMs` of a denial by the `'deny'` policy. Default 1,000 ms. */
   policyRetryAfterMs?: number;
@@ -92,8 +98,12 @@ export const rateLimiterOptionsSchema = z.object({
   storeTimeoutMs: positiveNumber.optional(),
   breaker: z
     .object({
-      failureThreshold: z.number().int().positive().optional(),
-      cooldownMs: positiveNumber.optional(),
+      consecutiveFailures: z.number().int().positive().optional(),
+      failureRate: z
+        .custom<FailureRateOptions>((value) => typeof value === 'object' && value !== null)
+        .optional(),
+      halfOpenAfterMs: z.number().int().positive().optional(),
+      halfOpenMaxProbes: z.number().int().positive().optional(),
     })
     .optional(),
   policyRetryAfterMs: z.number().finite().min(0).optional(),

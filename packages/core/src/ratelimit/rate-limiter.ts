@@ -2,20 +2,15 @@ import { type Attributes, type Counter } from '@opentelemetry/api';
 import { systemClock } from '../clock/system-clock.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { parseOptions } from '../errors/parse-options.js';
-import { AbortedError, InvalidOptionsError, TimeoutError } from '../errors/subclasses.js';
+import { AbortedError, InvalidOptionsError } from '../errors/subclasses.js';
 import { silentLogger } from '../logger/logger.js';
+import { type CircuitBreaker, createCircuitBreaker } from '../resilience/circuit-breaker.js';
+import { type CircuitBreakerOptions } from '../resilience/circuit-breaker-options.js';
+import { withTimeout } from '../resilience/with-timeout.js';
 import { MetricNames } from '../telemetry/names.js';
 import { botkeelMeter } from '../telemetry/instruments.js';
-import { DeadlineQueue } from './deadline-queue.js';
-import {
-  type RateCheck,
-  type RateDecision,
-  type RateLimitStore,
-  type RateRule,
-  type RateStoreDecision,
-} from './rate-limit-store.js';
+import { type RateCheck, type RateDecision, type RateLimitStore, type RateRule } from './rate-limit-store.js';
 import { type RateLimiterOptions, rateLimiterOptionsSchema } from './rate-limiter-options.js';
-import { type StoreGate, createStoreGate } from './store-breaker.js';
 
 /** The keys of one `consume`: one id for every rule, or an id per rule name. */
 export type RateLimitKeys = string | Readonly<Record<string, string>>;
@@ -37,7 +32,7 @@ interface Link {
   readonly store: RateLimitStore;
   /** The rules as this store receives them (scaled down by its divisor). */
   readonly rules: readonly RateRule[];
-  readonly gate: StoreGate;
+  readonly breaker: CircuitBreaker;
   isFailing: boolean;
 }
 
@@ -72,21 +67,33 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const storeTimeoutMs = parsed.storeTimeoutMs ?? 50;
   const isAllowedWhenAllFail = parsed.whenAllFail === 'allow';
   const policyRetryAfterMs = parsed.policyRetryAfterMs ?? 1_000;
-  const gateSettings = {
-    failureThreshold: parsed.breaker?.failureThreshold ?? 3,
-    cooldownMs: parsed.breaker?.cooldownMs ?? 250,
+  const breakerSettings: CircuitBreakerOptions = {
+    halfOpenAfterMs: parsed.breaker?.halfOpenAfterMs ?? 250,
+    halfOpenMaxProbes: parsed.breaker?.halfOpenMaxProbes ?? 1,
+    clock,
+    logger,
+    isFault: isStoreFault,
   };
+  if (parsed.breaker?.failureRate !== undefined) breakerSettings.failureRate = parsed.breaker.failureRate;
+  const consecutiveFailures =
+    parsed.breaker?.consecutiveFailures ?? (parsed.breaker?.failureRate === undefined ? 3 : undefined);
+  if (consecutiveFailures !== undefined) breakerSettings.consecutiveFailures = consecutiveFailures;
   const ruleNames = parsed.rules.map((rule, index) => rule.name ?? String(index));
-  const links: Link[] = parsed.chain.map((entry) => {
+  const storeNames = parsed.chain.map((entry) => ('store' in entry ? entry.store : entry).name);
+  const links: Link[] = parsed.chain.map((entry, index) => {
     const { store, limitDivisor = 1 } = 'store' in entry ? entry : { store: entry };
+    const isNameShared =
+      storeNames.indexOf(store.name) !== index || storeNames.lastIndexOf(store.name) !== index;
     return {
       store,
       rules: parsed.rules.map((rule) => scaleRule(rule, limitDivisor)),
-      gate: createStoreGate(clock, gateSettings),
+      breaker: createCircuitBreaker({
+        ...breakerSettings,
+        name: `ratelimit:${store.name}${isNameShared ? `#${index}` : ''}`,
+      }),
       isFailing: false,
     };
   });
-  const deadlines = new DeadlineQueue(clock);
   const meter = botkeelMeter();
   const fallbacks: Counter = meter.createCounter(MetricNames.rateLimitFallbacks, {
     description: 'Rate-limit decisions handed from a failing store to the next one or to the policy',
@@ -123,41 +130,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return { indexes, ids };
   };
 
-  const callStore = (link: Link, checks: RateCheck[], cost: number, signal: AbortSignal | undefined) =>
-    new Promise<RateStoreDecision>((resolve, reject) => {
-      let isSettled = false;
-      const entry = {
-        deadlineMs: clock.now() + storeTimeoutMs,
-        expire: () => {
-          if (isSettled) return;
-          isSettled = true;
-          reject(
-            new TimeoutError(
-              `Rate-limit store "${link.store.name}" took over ${storeTimeoutMs} ms`,
-              storeTimeoutMs,
-            ),
-          );
-        },
-      };
-      deadlines.add(entry);
-      link.store.consume(checks, cost, signal === undefined ? undefined : { signal }).then(
-        (decision) => {
-          deadlines.remove(entry);
-          if (isSettled) return;
-          isSettled = true;
-          resolve(decision);
-        },
-        (error: unknown) => {
-          deadlines.remove(entry);
-          if (isSettled) return;
-          isSettled = true;
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
+  const callStore = (link: Link, checks: RateCheck[], cost: number, signal: AbortSignal | undefined) => {
+    const storeOptions = signal === undefined ? undefined : { signal };
+    return link.breaker.execute(
+      () =>
+        withTimeout(() => link.store.consume(checks, cost, storeOptions), storeTimeoutMs, signal, { clock }),
+      signal,
+    );
+  };
 
   const noteFailure = (link: Link, index: number, reason: FailureReason, error: unknown): void => {
-    if (reason !== 'circuit-open') link.gate.recordFailure();
     if (link.isFailing) return;
     link.isFailing = true;
     const next = links[index + 1]?.store.name ?? 'policy';
@@ -168,7 +150,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 
   const noteSuccess = (link: Link): void => {
-    link.gate.recordSuccess();
     if (!link.isFailing) return;
     link.isFailing = false;
     logger.info({ store: link.store.name }, `Rate-limit store "${link.store.name}" recovered`);
@@ -210,7 +191,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     for (let index = 0; index < links.length; index += 1) {
       const link = links[index] as Link;
       if (isAborted(signal)) throw new AbortedError('RateLimiter.consume was aborted');
-      if (!link.gate.tryAcquire()) {
+      if (!link.breaker.isCallPermitted()) {
         noteFailure(link, index, 'circuit-open', undefined);
         continue;
       }
@@ -253,4 +234,9 @@ function scaleRule(rule: RateRule, divisor: number): RateRule {
 /** Whether the caller's signal fired (a function, so checks after an `await` are not narrowed away). */
 function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
+}
+
+/** What counts against a store's circuit: anything but the caller's abort or invalid input. */
+function isStoreFault(error: unknown): boolean {
+  return !BotkeelError.hasCode(error, 'ABORTED') && !BotkeelError.hasCode(error, 'INVALID_OPTIONS');
 }

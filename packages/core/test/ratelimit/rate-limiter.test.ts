@@ -23,7 +23,7 @@ function setup(options: { whenAllFail?: 'deny' | 'allow'; failureThreshold?: num
     rules: [{ name: 'user', limit: 100, windowMs: 60_000, burst: 100 }],
     chain: [primary, secondary],
     whenAllFail: options.whenAllFail,
-    breaker: { failureThreshold: options.failureThreshold ?? 3, cooldownMs: 250 },
+    breaker: { consecutiveFailures: options.failureThreshold ?? 3, halfOpenAfterMs: 250 },
     clock,
     logger: capturingLogger(lines),
   });
