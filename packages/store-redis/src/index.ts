@@ -17,4 +17,11 @@ export {
   type RedisIdempotencyStoreOptions,
 } from './idempotency/redis-idempotency-store.js';
 export { RedisDebounceStore, type RedisDebounceStoreOptions } from './debounce/redis-debounce-store.js';
-export { RedisCheckpointStore, type RedisCheckpointStoreOptions } from './checkpoint/redis-checkpoint-store.js';
+export {
+  RedisCheckpointStore,
+  type RedisCheckpointStoreOptions,
+} from './checkpoint/redis-checkpoint-store.js';
+export {
+  RedisBreakerStateStore,
+  type RedisBreakerStateStoreOptions,
+} from './breaker/redis-breaker-state-store.js';

@@ -17,16 +17,24 @@ afterAll(async () => {
   unreachable.closeAll();
 });
 
-checkpointStoreConformance(({ historyLimit }) => new RedisCheckpointStore({ client, keyPrefix, historyLimit }), {
-  name: 'RedisCheckpointStore',
-  makeUnavailableStore: async () => new RedisCheckpointStore({ client: await unreachable.make(), keyPrefix }),
-});
+checkpointStoreConformance(
+  ({ historyLimit }) => new RedisCheckpointStore({ client, keyPrefix, historyLimit }),
+  {
+    name: 'RedisCheckpointStore',
+    makeUnavailableStore: async () =>
+      new RedisCheckpointStore({ client: await unreachable.make(), keyPrefix }),
+  },
+);
 
 describe('RedisCheckpointStore on Redis', () => {
   it('keeps the history list trimmed to the limit in Redis itself', async () => {
     const store = new RedisCheckpointStore({ client, keyPrefix, historyLimit: 2 });
     for (let version = 0; version < 5; version += 1) {
-      await store.save('trimmed', { step: version }, { expectedVersion: version, machineVersion: 1, nowMs: version });
+      await store.save(
+        'trimmed',
+        { step: version },
+        { expectedVersion: version, machineVersion: 1, nowMs: version },
+      );
     }
     expect(await client.llen(`${keyPrefix}:checkpoint:{trimmed}:history`)).toBe(2);
     expect(await client.get(`${keyPrefix}:checkpoint:{trimmed}:version`)).toBe('5');

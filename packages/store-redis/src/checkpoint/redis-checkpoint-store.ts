@@ -103,8 +103,12 @@ export class RedisCheckpointStore implements CheckpointStore {
     const parsed = (() => {
       const result = saveOptionsSchema.safeParse(options);
       if (result.success) return result.data;
-      const problems = result.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`);
-      throw new InvalidOptionsError(`RedisCheckpointStore.save: ${problems.join('; ')}`, { cause: result.error });
+      const problems = result.error.issues.map(
+        (issue) => `${issue.path.map(String).join('.')}: ${issue.message}`,
+      );
+      throw new InvalidOptionsError(`RedisCheckpointStore.save: ${problems.join('; ')}`, {
+        cause: result.error,
+      });
     })();
     const stored: StoredRecord = {
       version: parsed.expectedVersion + 1,
