@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const childScript = fileURLToPath(new URL('./child.ts', import.meta.url));
+const tsconfig = fileURLToPath(new URL('../../../../tsconfig.json', import.meta.url));
+
+/** Runs `count` child processes of `child.ts` with the same input; resolves their parsed stdout. */
+export async function runChildren<T>(count: number, mode: string, input: object): Promise<T[]> {
+  const runs = Array.from(
+    { length: count },
+    () =>
+      new Promise<T>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', childScript, mode, JSON.stringify(input)], {
+          env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+        child.once('error', reject);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          if (code === 0) resolve(JSON.parse(stdout.trim()) as T);
+          else reject(new Error(`child ${mode} exited with ${String(code)}: ${stderr}`));
+        });
+      }),
+  );
+  return Promise.all(runs);
+}
