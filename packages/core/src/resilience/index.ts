@@ -28,3 +28,8 @@ export {
   MemoryBreakerStateStore,
   type MemoryBreakerStateStoreOptions,
 } from './memory-breaker-state-store.js';
+export { retry, backoffDelay } from './retry.js';
+export { type RetryOptions, type RetryContext, type RetryEvent } from './retry-options.js';
+export { createSeededRandom } from './seeded-random.js';
+export { withTimeout, type WithTimeoutOptions } from './with-timeout.js';
+export { createBulkhead, type Bulkhead, type BulkheadOptions } from './bulkhead.js';
