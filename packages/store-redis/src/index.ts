@@ -25,3 +25,4 @@ export {
   RedisBreakerStateStore,
   type RedisBreakerStateStoreOptions,
 } from './breaker/redis-breaker-state-store.js';
+export { RedisFloodControl, type RedisFloodControlOptions } from './flood-control/redis-flood-control.js';
