@@ -46,7 +46,11 @@ describe('migrate', () => {
 
   it('applies each migration exactly once when 3 processes migrate one empty schema at once', async () => {
     const schema = newSchema('migrate_race');
-    const results = await runChildren<MigrateResult>(3, 'migrate', { schema, startAtMs: Date.now() + 4_000 });
+    const startAtMs = Date.now() + 4_000;
+    const results = await runChildren<MigrateResult>(
+      'migrate',
+      [1, 2, 3].map(() => ({ schema, startAtMs })),
+    );
     const applied = results.flatMap((result) => result.applied).sort();
     expect(applied).toEqual(shipped);
     for (const result of results) {

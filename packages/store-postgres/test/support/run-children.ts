@@ -4,11 +4,10 @@ import { fileURLToPath } from 'node:url';
 const childScript = fileURLToPath(new URL('./child.ts', import.meta.url));
 const tsconfig = fileURLToPath(new URL('../../../../tsconfig.json', import.meta.url));
 
-/** Runs `count` child processes of `child.ts` with the same input; resolves their parsed stdout. */
-export async function runChildren<T>(count: number, mode: string, input: object): Promise<T[]> {
-  const runs = Array.from(
-    { length: count },
-    () =>
+/** Runs one child process of `child.ts` per input, all at once; resolves their parsed stdout. */
+export async function runChildren<T>(mode: string, inputs: readonly object[]): Promise<T[]> {
+  const runs = inputs.map(
+    (input) =>
       new Promise<T>((resolve, reject) => {
         const child = spawn(process.execPath, ['--import', 'tsx', childScript, mode, JSON.stringify(input)], {
           env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
