@@ -6,3 +6,4 @@
  * @module @botkeel/adapter-telegram
  */
 export * from './inbound/index.js';
+export * from './outbound/index.js';
