@@ -77,8 +77,10 @@ export async function startTelegramSimulator(
   let nextTopicId = 100;
   let webhook: { url: string; secretToken?: string } | undefined;
 
-  const chatOf = (params: Params): string | undefined =>
-    params['chat_id'] === undefined ? undefined : String(params['chat_id']);
+  const chatOf = (params: Params): string | undefined => {
+    const chatId = params['chat_id'];
+    return typeof chatId === 'string' || typeof chatId === 'number' ? String(chatId) : undefined;
+  };
 
   const matchFault = (method: string, params: Params): FaultRule['answer'] | undefined => {
     for (const fault of faults) {
