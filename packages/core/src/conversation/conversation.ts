@@ -1,0 +1,252 @@
+import {
+  type Actor,
+  type AnyActorRef,
+  type AnyStateMachine,
+  type ContextFrom,
+  type Snapshot,
+  type StateValue,
+  createActor,
+} from 'xstate';
+import { type Clock } from '../clock/clock.js';
+import { systemClock } from '../clock/system-clock.js';
+import { BotkeelError } from '../errors/botkeel-error.js';
+import { parseOptions } from '../errors/parse-options.js';
+import { AbortedError } from '../errors/subclasses.js';
+import { botkeelMeter, withSpan } from '../telemetry/instruments.js';
+import { MetricNames, SpanNames } from '../telemetry/names.js';
+import { type Checkpoint } from './checkpoint-store.js';
+import { conversationOptionsSchema } from './conversation-options.js';
+import {
+  type Conversation,
+  type ConversationEscalation,
+  type ConversationEvent,
+  type ConversationOptions,
+  type ConversationReply,
+  type TurnOptions,
+  type TurnResult,
+} from './conversation-types.js';
+import { handoffStateOf } from './escalation.js';
+import { migrateSnapshot } from './migrations.js';
+import { waitUntilSettled } from './settle.js';
+
+interface MachineSnapshot {
+  readonly status: string;
+  readonly value: StateValue;
+  readonly context: unknown;
+  readonly error?: unknown;
+}
+
+function snapshotOf(actor: AnyActorRef): MachineSnapshot {
+  return actor.getSnapshot() as MachineSnapshot;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new AbortedError('The turn was aborted', { cause: signal.reason });
+}
+
+function isReply(event: { type: string; text?: unknown }): event is ConversationReply {
+  return event.type === 'reply' && typeof event.text === 'string';
+}
+
+function isInHandoff(snapshot: MachineSnapshot, handoffState: string): boolean {
+  return snapshot.value === handoffState;
+}
+
+/**
+ * Creates the conversation engine: one XState v5 machine per thread, persisted as a versioned
+ * checkpoint and advanced one turn at a time.
+ *
+ * A turn loads the thread's checkpoint, migrates it from its stored machine version (see
+ * {@link SnapshotMigrations}; an unknown or newer version rejects with `UNKNOWN_MACHINE_VERSION`,
+ * never a reset), restores the actor with `createActor(machine, { snapshot, clock })`, delivers the
+ * events one by one and waits after each until no invoked actor runs (bounded by `settleTimeoutMs`,
+ * abortable through `signal`), then saves with `expectedVersion` — a concurrent turn that saved first
+ * makes this one reject with `VERSION_CONFLICT`, and nothing of it is stored. A machine error rejects
+ * with `MACHINE_ERROR` and saves nothing.
+ *
+ * Outputs: the machine sends replies with xstate's `emit` action — `emit({ type: 'reply', text })` —
+ * from any action, including an invoked LLM call's `onDone`. Emitted events are outputs of the turn,
+ * not state: they are not persisted and are returned once. `ESCALATE` (added by
+ * {@link withEscalation}) emits `{ type: 'escalation', reason }` and lands in the handoff state; a
+ * turn on a conversation already handed off delivers nothing and saves nothing.
+ *
+ * Delayed events (`after`) fire on the injected clock while a turn runs; xstate cannot persist
+ * pending timers, so a delay does not survive the end of a turn.
+ *
+ * Serialize turns per thread (see `createChatLock`); the compare-and-swap is the last line of defence.
+ *
+ * @example
+ * ```ts
+ * const conversation = createConversation({
+ *   machine: salesMachine, // made with withEscalation(...)
+ *   checkpoints: new MemoryCheckpointStore(),
+ *   machineVersion: 2,
+ *   migrations: { 2: (snapshot) => addBudgetField(snapshot) },
+ * });
+ * const result = await conversation.turn('chat:42', [{ type: 'TEXT', text: 'hi' }]);
+ * for (const reply of result.replies) await channel.send(reply.text);
+ * ```
+ */
+export function createConversation<TMachine extends AnyStateMachine>(
+  options: ConversationOptions<TMachine>,
+): Conversation<TMachine> {
+  const parsed = parseOptions('createConversation', conversationOptionsSchema, options);
+  const machine = options.machine;
+  const checkpoints = options.checkpoints;
+  const handoffState = handoffStateOf(machine);
+  const machineVersion = parsed.machineVersion ?? 1;
+  const migrations = options.migrations ?? {};
+  const clock: Clock = options.clock ?? systemClock;
+  const settleTimeoutMs = parsed.settleTimeoutMs ?? 60_000;
+
+  const meter = botkeelMeter();
+  const turnCounter = meter.createCounter(MetricNames.turns);
+  const turnDuration = meter.createHistogram(MetricNames.turnDuration, { unit: 'ms' });
+  const conflictCounter = meter.createCounter(MetricNames.checkpointConflicts);
+  const escalationCounter = meter.createCounter(MetricNames.handoffEscalations);
+
+  const restore = (threadId: string, checkpoint: Checkpoint | undefined): Actor<TMachine> => {
+    if (checkpoint === undefined) {
+      return createActor(machine, { clock, input: options.input?.(threadId) });
+    }
+    const snapshot = migrateSnapshot(
+      threadId,
+      checkpoint.snapshot,
+      checkpoint.machineVersion,
+      machineVersion,
+      migrations,
+    );
+    let actor: Actor<TMachine>;
+    try {
+      actor = createActor(machine, { clock, snapshot: snapshot as Snapshot<unknown> } as never);
+    } catch (error) {
+      throw notFitting(threadId, checkpoint, error);
+    }
+    const restored = snapshotOf(actor);
+    // Checked before start(): an actor that failed to restore would report its error globally.
+    if (restored.status === 'error' || restored.status === 'stopped') {
+      throw notFitting(threadId, checkpoint, restored.error);
+    }
+    return actor;
+  };
+
+  const notFitting = (threadId: string, checkpoint: Checkpoint, cause: unknown): BotkeelError =>
+    new BotkeelError(
+      'UNKNOWN_MACHINE_VERSION',
+      `Checkpoint ${checkpoint.version} of thread "${threadId}" (machine version ${checkpoint.machineVersion}) does not fit machine version ${machineVersion}; add a migration`,
+      { cause, retryable: false },
+    );
+
+  const run = async (
+    threadId: string,
+    events: readonly ConversationEvent<TMachine>[],
+    signal: AbortSignal | undefined,
+  ): Promise<TurnResult<TMachine>> => {
+    const deadlineMs = clock.now() + settleTimeoutMs;
+    throwIfAborted(signal);
+    const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
+    throwIfAborted(signal);
+    const actor = restore(threadId, checkpoint);
+    const wasHandedOff = isInHandoff(snapshotOf(actor), handoffState);
+    const emitted: { type: string }[] = [];
+    let machineError: { error: unknown } | undefined;
+    actor.on('*', (event: { type: string }) => emitted.push(event));
+    actor.subscribe({ error: (error: unknown) => (machineError = { error }) });
+
+    let persisted: Snapshot<unknown>;
+    let finalSnapshot: MachineSnapshot;
+    try {
+      actor.start();
+      const settle = (): Promise<void> =>
+        waitUntilSettled(actor as AnyActorRef, { clock, deadlineMs, timeoutMs: settleTimeoutMs, signal });
+      if (snapshotOf(actor).status === 'active') {
+        await settle();
+        for (const event of events) {
+          if (machineError !== undefined || snapshotOf(actor).status !== 'active') break;
+          actor.send(event as never);
+          await settle();
+        }
+      }
+      if (machineError !== undefined) {
+        throw new BotkeelError(
+          'MACHINE_ERROR',
+          `The conversation machine of thread "${threadId}" failed; nothing was saved`,
+          {
+            cause: machineError.error,
+            retryable: false,
+          },
+        );
+      }
+      finalSnapshot = snapshotOf(actor);
+      persisted = actor.getPersistedSnapshot();
+    } finally {
+      actor.stop();
+    }
+
+    const isHandedOff = isInHandoff(finalSnapshot, handoffState);
+    let escalation: ConversationEscalation | undefined;
+    const escalated = emitted.find((event) => event.type === 'escalation') as
+      { reason?: unknown } | undefined;
+    if (escalated !== undefined) escalation = { reason: String(escalated.reason) };
+    else if (isHandedOff && !wasHandedOff) escalation = { reason: 'handoff-state-reached' };
+
+    let version = checkpoint?.version ?? 0;
+    if (!(wasHandedOff && checkpoint !== undefined)) {
+      throwIfAborted(signal);
+      const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
+        checkpoints.save(threadId, persisted, {
+          expectedVersion: checkpoint?.version ?? 0,
+          machineVersion,
+          nowMs: clock.now(),
+          ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
+        }),
+      );
+      version = saved.version;
+    }
+    if (escalation !== undefined) escalationCounter.add(1, { reason: escalation.reason });
+
+    return {
+      threadId,
+      version,
+      machineVersion,
+      state: finalSnapshot.value,
+      context: finalSnapshot.context as ContextFrom<TMachine>,
+      status: finalSnapshot.status === 'done' ? 'done' : 'active',
+      isHandedOff,
+      replies: emitted.filter(isReply),
+      escalation,
+      emitted,
+    };
+  };
+
+  const turn = (
+    threadId: string,
+    events: readonly ConversationEvent<TMachine>[],
+    turnOptions: TurnOptions = {},
+  ): Promise<TurnResult<TMachine>> => {
+    const startedAtMs = clock.now();
+    return withSpan(SpanNames.turn, { 'botkeel.events': events.length }, () =>
+      run(threadId, events, turnOptions.signal),
+    ).then(
+      (result) => {
+        turnCounter.add(1, { outcome: 'completed' });
+        turnDuration.record(clock.now() - startedAtMs);
+        return result;
+      },
+      (error: unknown) => {
+        const code = BotkeelError.isInstance(error) ? error.code : 'INTERNAL';
+        if (code === 'VERSION_CONFLICT') conflictCounter.add(1);
+        turnCounter.add(1, { outcome: code.toLowerCase() });
+        turnDuration.record(clock.now() - startedAtMs);
+        throw error;
+      },
+    );
+  };
+
+  return {
+    turn,
+    escalate: (threadId, reason, turnOptions) => turn(threadId, [{ type: 'ESCALATE', reason }], turnOptions),
+    handoffState,
+    machineVersion,
+  };
+}
