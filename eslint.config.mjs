@@ -35,7 +35,7 @@ export default tseslint.config(
       '**/test/**',
       'bench/**',
       'scripts/**',
-      '**/*.config.*',
+      '**/*.config.{ts,mts,mjs,js,cjs}',
       'packages/core/src/clock/system-clock.ts',
       'examples/**',
     ],
