@@ -47,6 +47,11 @@ export class ExpiringMap<Value> {
     this.entries.set(key, value);
   }
 
+  /** Overwrites the value of a key known to be held (just read with {@link ExpiringMap.peek}): no sweep. */
+  replace(key: string, value: Value): void {
+    this.entries.set(key, value);
+  }
+
   /** Removes `key`. */
   delete(key: string): void {
     this.entries.delete(key);

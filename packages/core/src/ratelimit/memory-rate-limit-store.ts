@@ -48,6 +48,8 @@ const optionsSchema = z.object({
 export class MemoryRateLimitStore implements RateLimitStore {
   /** {@inheritDoc RateLimitStore.name} */
   readonly name: string;
+  /** Always true: decisions are made in this process, without I/O. */
+  readonly isInProcess = true;
   private readonly clock: Clock;
   private readonly buckets: ExpiringMap<number>;
   private readonly shapes = new WeakMap<RateRule, GcraShape>();
@@ -80,8 +82,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const now = this.clock.now();
     if (checks.length === 1) {
       const check = checks[0] as RateCheck;
-      const step = gcraStep(this.shapeOf(check.rule), this.buckets.peek(check.key), now, cost);
-      if (step.allowed) this.buckets.set(check.key, step.nextTatMs, now);
+      const stored = this.buckets.peek(check.key);
+      const step = gcraStep(this.shapeOf(check.rule), stored, now, cost);
+      if (step.allowed) {
+        if (stored === undefined) this.buckets.set(check.key, step.nextTatMs, now);
+        else this.buckets.replace(check.key, step.nextTatMs);
+      }
       return { allowed: step.allowed, remaining: step.remaining, retryAfterMs: step.retryAfterMs };
     }
     const steps: GcraStep[] = [];

@@ -33,6 +33,8 @@ interface Link {
   /** The rules as this store receives them (scaled down by its divisor). */
   readonly rules: readonly RateRule[];
   readonly breaker: CircuitBreaker;
+  /** Metric attributes of its decisions: `[denied, allowed]`. */
+  readonly attributes: readonly [Attributes, Attributes];
   isFailing: boolean;
 }
 
@@ -91,9 +93,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         ...breakerSettings,
         name: `ratelimit:${store.name}${isNameShared ? `#${index}` : ''}`,
       }),
+      attributes: [
+        { source: store.name, allowed: false },
+        { source: store.name, allowed: true },
+      ],
       isFailing: false,
     };
   });
+  const policyAttributes: Attributes = { source: 'policy', allowed: isAllowedWhenAllFail };
   const meter = botkeelMeter();
   const fallbacks: Counter = meter.createCounter(MetricNames.rateLimitFallbacks, {
     description: 'Rate-limit decisions handed from a failing store to the next one or to the policy',
@@ -101,37 +108,29 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const decisions: Counter = meter.createCounter(MetricNames.rateLimitDecisions, {
     description: 'Rate-limit decisions by source and allowed',
   });
-  const attributeCache = new Map<string, Attributes>();
-  const attributesOf = (source: string, allowed: boolean): Attributes => {
-    const cacheKey = `${source}\u0000${allowed}`;
-    let attributes = attributeCache.get(cacheKey);
-    if (attributes === undefined) {
-      attributes = { source, allowed };
-      attributeCache.set(cacheKey, attributes);
-    }
-    return attributes;
-  };
   let isPolicyDeciding = false;
 
-  const selectRules = (keys: RateLimitKeys): { indexes: number[]; ids: string[] } => {
-    const indexes: number[] = [];
-    const ids: string[] = [];
-    ruleNames.forEach((name, index) => {
-      const id = typeof keys === 'string' ? keys : keys[name];
-      if (id === undefined) return;
-      indexes.push(index);
-      ids.push(`${name}:${id}`);
-    });
-    if (indexes.length === 0) {
+  const keyPrefixes = ruleNames.map((name) => `${name}:`);
+
+  /** The checks `keys` name, with the rules as `link` receives them. */
+  const checksFor = (link: Link, keys: RateLimitKeys): RateCheck[] => {
+    const checks: RateCheck[] = [];
+    for (let index = 0; index < keyPrefixes.length; index += 1) {
+      const id = typeof keys === 'string' ? keys : keys[ruleNames[index] as string];
+      if (id === undefined) continue;
+      checks.push({ key: (keyPrefixes[index] as string) + id, rule: link.rules[index] as RateRule });
+    }
+    if (checks.length === 0) {
       throw new InvalidOptionsError(
         `RateLimiter.consume: keys name no rule (rules: ${ruleNames.join(', ')})`,
       );
     }
-    return { indexes, ids };
+    return checks;
   };
 
   const callStore = (link: Link, checks: RateCheck[], cost: number, signal: AbortSignal | undefined) => {
     const storeOptions = signal === undefined ? undefined : { signal };
+    if (link.store.isInProcess === true) return link.store.consume(checks, cost, storeOptions);
     return link.breaker.execute(
       () =>
         withTimeout(() => link.store.consume(checks, cost, storeOptions), storeTimeoutMs, signal, { clock }),
@@ -155,13 +154,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     logger.info({ store: link.store.name }, `Rate-limit store "${link.store.name}" recovered`);
   };
 
-  const finish = (decision: RateDecision, isFallback: boolean): RateDecision => {
-    const attributes = attributesOf(decision.source, decision.allowed);
-    decisions.add(1, attributes);
-    if (isFallback) fallbacks.add(1, attributes);
-    return decision;
-  };
-
   const decideByPolicy = (): RateDecision => {
     if (!isPolicyDeciding) {
       isPolicyDeciding = true;
@@ -170,12 +162,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         `Every rate-limit store failed; the policy ${isAllowedWhenAllFail ? 'allows' : 'denies'} requests until one recovers`,
       );
     }
-    return finish(
-      isAllowedWhenAllFail
-        ? { allowed: true, remaining: 0, retryAfterMs: 0, source: 'policy' }
-        : { allowed: false, remaining: 0, retryAfterMs: policyRetryAfterMs, source: 'policy' },
-      true,
-    );
+    decisions.add(1, policyAttributes);
+    fallbacks.add(1, policyAttributes);
+    return isAllowedWhenAllFail
+      ? { allowed: true, remaining: 0, retryAfterMs: 0, source: 'policy' }
+      : { allowed: false, remaining: 0, retryAfterMs: policyRetryAfterMs, source: 'policy' };
   };
 
   const consume = async (
@@ -187,18 +178,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       throw new InvalidOptionsError('RateLimiter.consume: cost: expected a finite number ≥ 0');
     }
     const signal = callOptions?.signal;
-    const { indexes, ids } = selectRules(keys);
     for (let index = 0; index < links.length; index += 1) {
       const link = links[index] as Link;
       if (isAborted(signal)) throw new AbortedError('RateLimiter.consume was aborted');
-      if (!link.breaker.isCallPermitted()) {
+      if (link.store.isInProcess !== true && !link.breaker.isCallPermitted()) {
         noteFailure(link, index, 'circuit-open', undefined);
         continue;
       }
-      const checks = indexes.map((ruleIndex, position) => ({
-        key: ids[position] as string,
-        rule: link.rules[ruleIndex] as RateRule,
-      }));
+      const checks = checksFor(link, keys);
       try {
         const decision = await callStore(link, checks, cost, signal);
         noteSuccess(link);
@@ -206,7 +193,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           isPolicyDeciding = false;
           logger.info({ store: link.store.name }, `Rate-limit store "${link.store.name}" decides again`);
         }
-        return finish({ ...decision, source: link.store.name }, index > 0);
+        const attributes = link.attributes[decision.allowed ? 1 : 0];
+        decisions.add(1, attributes);
+        if (index > 0) fallbacks.add(1, attributes);
+        return {
+          allowed: decision.allowed,
+          remaining: decision.remaining,
+          retryAfterMs: decision.retryAfterMs,
+          source: link.store.name,
+        };
       } catch (error) {
         if (signal?.aborted === true)
           throw new AbortedError('RateLimiter.consume was aborted', { cause: error });
