@@ -118,8 +118,11 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
   let stopping: Promise<void> | undefined;
   let wakeTimer: TimerHandle | undefined;
   let wakeAtMs: number | undefined;
-  let isPumping = false;
+  /** The running claim loop, if any: `stop()` waits for it, so no batch is claimed unseen. */
+  let pumping: Promise<void> | undefined;
   let isPumpRequested = false;
+  /** Set when `stop()` gave up waiting: batches claimed after that are left to their lease. */
+  let isAbandoned = false;
   const running = new Map<string, Running>();
   const inFlight = new Set<Promise<void>>();
   const pushes = new Set<Promise<unknown>>();
@@ -147,6 +150,9 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
   };
 
   const accept = (batch: DebounceBatch): void => {
+    // A claim that lands after stop() gave up: do not start it; its lease runs out and another
+    // instance delivers it, exactly as after a crash.
+    if (isAbandoned) return;
     const previous = running.get(batch.key);
     // Our own batch came back (its lease ran out while we still handle it): keep handling it once.
     if (previous?.batchId === batch.batchId) return;
@@ -182,13 +188,7 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
   };
 
   /** Claims what is due, then sleeps until the store's next due time (at most `pollMs`). Never rejects. */
-  const pump = async (): Promise<void> => {
-    if (phase !== 'running') return;
-    if (isPumping) {
-      isPumpRequested = true;
-      return;
-    }
-    isPumping = true;
+  const pumpOnce = async (): Promise<void> => {
     try {
       do {
         isPumpRequested = false;
@@ -202,9 +202,24 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     } catch (error) {
       log.warn({ err: error }, 'debounce claim failed; trying again');
       arm(clock.now() + pollMs);
-    } finally {
-      isPumping = false;
     }
+  };
+
+  /**
+   * Claims what is due, then sleeps until the store's next due time (at most `pollMs`). One run at
+   * a time: a call during a run asks it to go round once more. Never rejects.
+   */
+  const pump = (): Promise<void> => {
+    if (phase !== 'running') return Promise.resolve();
+    if (pumping !== undefined) {
+      isPumpRequested = true;
+      return pumping;
+    }
+    const run = pumpOnce().finally(() => {
+      pumping = undefined;
+    });
+    pumping = run;
+    return run;
   };
 
   const untilAbort = (signal: AbortSignal | undefined): Promise<void> =>
@@ -237,10 +252,21 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
   };
 
   const stopWith = async (options: DebouncerStopOptions): Promise<void> => {
+    phase = options.drain === true ? 'draining' : 'stopped';
     disarm();
+    const { signal } = options;
+    signal?.addEventListener(
+      'abort',
+      () => {
+        isAbandoned = true;
+      },
+      { once: true },
+    );
+    if (signal?.aborted === true) isAbandoned = true;
+    // A claim loop in progress finishes first, so what it claims is drained or waited for below.
+    if (pumping !== undefined) await Promise.race([pumping, untilAbort(signal)]);
     let failure: unknown;
     if (options.drain === true) {
-      phase = 'draining';
       try {
         await drain(options.signal);
       } catch (error) {

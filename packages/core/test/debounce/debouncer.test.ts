@@ -125,7 +125,9 @@ describe('createDebouncer', () => {
 
   it('keeps the lease of a flush that runs longer than leaseMs, so nobody else delivers it', async () => {
     const context = setup();
+    // concurrency 1: while busy, `slow` claims nothing, so only its lease renewals keep the batch.
     const slow = debouncer(context, 'slow', {
+      concurrency: 1,
       onFlush: recording(context.deliveries, context.clock, 'slow', () => sleep(context.clock, 4 * leaseMs)),
     });
     slow.start();
@@ -331,6 +333,41 @@ describe('createDebouncer', () => {
       ['a', 1],
       ['other', 2],
     ]);
+  });
+
+  it('stop() right after start() waits for the claim in flight and the flush it started', async () => {
+    const context = setup();
+    await context.store.push('chat-1', '"early"', { quietMs, maxWaitMs, maxItems: 10 }, 0);
+    await context.clock.advanceAsync(quietMs);
+    const bot = debouncer(context, 'a', {
+      onFlush: recording(context.deliveries, context.clock, 'a', () => sleep(context.clock, 100)),
+    });
+    bot.start();
+    let isStopped = false;
+    const stopped = bot.stop().then(() => {
+      isStopped = true;
+    });
+    await context.clock.advanceAsync(99);
+    expect(isStopped).toBe(false);
+    await context.clock.advanceAsync(1);
+    await stopped;
+    expect(itemsOf(context.deliveries)).toEqual([['early']]);
+    expect(await context.store.nextDueAt()).toBeUndefined();
+  });
+
+  it('an aborted stop() right after start() leaves a batch claimed in flight to its lease', async () => {
+    const context = setup();
+    await context.store.push('chat-1', '"early"', { quietMs, maxWaitMs, maxItems: 10 }, 0);
+    await context.clock.advanceAsync(quietMs);
+    const leaving = debouncer(context, 'leaving');
+    leaving.start();
+    await leaving.stop({ signal: AbortSignal.abort() });
+    await context.clock.advanceAsync(0);
+    expect(context.deliveries).toEqual([]);
+    const staying = debouncer(context, 'staying');
+    staying.start();
+    await context.clock.advanceAsync(leaseMs);
+    expect(context.deliveries).toMatchObject([{ instance: 'staying', items: ['early'], deliveries: 2 }]);
   });
 
   it('runs at most `concurrency` flushes at once and all of them eventually', async () => {
