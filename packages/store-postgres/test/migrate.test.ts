@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyMigrations } from '../src/migration/migrate.js';
 import { loadMigrationFiles } from '../src/migration/migration-files.js';
 import { migrate, createPool, type MigrateResult, type PostgresPool } from '@botkeel/store-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +110,45 @@ describe('migrate', () => {
       'botkeel_locks',
     ]);
     for (const row of indexes.rows) expect(row.indexdef).toMatch(/USING btree \(expires_at\)/);
+  });
+
+  it('rolls a failing file back whole, keeps the ones before it, and names it in MIGRATION_FAILED', async () => {
+    const schema = newSchema('migrate_broken');
+    const directory = mkdtempSync(join(tmpdir(), 'botkeel-migrations-'));
+    try {
+      writeFileSync(join(directory, '0001_first.sql'), 'CREATE TABLE first_table (id integer PRIMARY KEY);');
+      writeFileSync(
+        join(directory, '0002_broken.sql'),
+        'CREATE TABLE half_table (id integer);\nINSERT INTO missing_table VALUES (1);',
+      );
+      writeFileSync(join(directory, 'README.txt'), 'not a migration');
+      const files = loadMigrationFiles(directory);
+      expect(files.map((file) => file.name)).toEqual(['0001_first', '0002_broken']);
+      const error: unknown = await applyMigrations(pool, files, { schema }).catch(
+        (reason: unknown) => reason,
+      );
+      expect(error).toMatchObject({ code: 'MIGRATION_FAILED' });
+      expect((error as Error).message).toContain('0002_broken');
+      expect(await recorded(schema)).toEqual([{ id: 1, name: '0001_first' }]);
+      const tables = await pool.query<{ name: string }>(
+        `SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 ORDER BY 1`,
+        [schema],
+      );
+      expect(tables.rows.map((row) => row.name)).toEqual(['botkeel_migrations', 'first_table']);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses two files with the same number', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'botkeel-migrations-'));
+    try {
+      writeFileSync(join(directory, '0001_a.sql'), 'SELECT 1;');
+      writeFileSync(join(directory, '0001_b.sql'), 'SELECT 1;');
+      expect(() => loadMigrationFiles(directory)).toThrow(/share number 1/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('rejects a schema that is not a plain identifier before running any SQL', async () => {

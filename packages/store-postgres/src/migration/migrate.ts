@@ -113,11 +113,26 @@ async function applyOne(
  * await migrate(pool, { schema: 'botkeel' });
  * ```
  */
-export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise<MigrateResult> {
+export function migrate(pool: Pool, options: MigrateOptions = {}): Promise<MigrateResult> {
+  return applyMigrations(pool, loadMigrationFiles(), options);
+}
+
+/**
+ * Applies `files` the way {@link migrate} applies the shipped ones (internal; tests feed it their own).
+ *
+ * @example
+ * ```ts
+ * await applyMigrations(pool, loadMigrationFiles('/tmp/broken'), { schema: 'scratch' });
+ * ```
+ */
+export async function applyMigrations(
+  pool: Pool,
+  files: readonly MigrationFile[],
+  options: MigrateOptions = {},
+): Promise<MigrateResult> {
   const parsed = parseOptions('migrate', migrateOptionsSchema, options);
   const names = tableNames(parsed.schema);
   const log = createSafeLogger(parsed.logger);
-  const files = loadMigrationFiles();
   throwIfAborted(parsed.signal, 'migrate');
   let client: PoolClient;
   try {
