@@ -90,6 +90,14 @@ export interface Conversation<TMachine extends AnyStateMachine> {
     events: readonly ConversationEvent<TMachine>[],
     options?: TurnOptions,
   ): Promise<TurnResult<TMachine>>;
+  /**
+   * Starts the thread over: saves the machine's initial snapshot as its next version (a
+   * compare-and-swap like any save). The history keeps the earlier versions. Used to give a chat
+   * back to the bot after a human handled it, or to begin again after a final state.
+   *
+   * @returns the version saved
+   */
+  reset(threadId: string, options?: TurnOptions): Promise<number>;
   /** A turn delivering one `ESCALATE` event with `reason`. */
   escalate(threadId: string, reason: string, options?: TurnOptions): Promise<TurnResult<TMachine>>;
   /** The key of the machine's handoff state. */

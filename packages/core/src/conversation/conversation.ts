@@ -243,8 +243,24 @@ export function createConversation<TMachine extends AnyStateMachine>(
     );
   };
 
+  const reset = async (threadId: string, resetOptions: TurnOptions = {}): Promise<number> => {
+    throwIfAborted(resetOptions.signal);
+    const checkpoint = await checkpoints.load(threadId);
+    const actor = createActor(machine, { clock, input: options.input?.(threadId) });
+    const fresh = actor.getPersistedSnapshot();
+    throwIfAborted(resetOptions.signal);
+    const saved = await checkpoints.save(threadId, fresh, {
+      expectedVersion: checkpoint?.version ?? 0,
+      machineVersion,
+      nowMs: clock.now(),
+      ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
+    });
+    return saved.version;
+  };
+
   return {
     turn,
+    reset,
     escalate: (threadId, reason, turnOptions) => turn(threadId, [{ type: 'ESCALATE', reason }], turnOptions),
     handoffState,
     machineVersion,
