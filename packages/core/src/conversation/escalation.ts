@@ -82,7 +82,7 @@ function escalateEverywhere(
  * @example
  * ```ts
  * const machine = withEscalation(
- *   setup({ types: {} as { events: { type: 'TEXT'; text: string } | EscalateEvent } }).createMachine({
+ *   setup({ types: { events: {} as { type: 'TEXT'; text: string } | EscalateEvent } }).createMachine({
  *     id: 'sales',
  *     initial: 'STATE_0_INIT',
  *     states: { STATE_0_INIT: { on: { TEXT: 'STATE_1_GREET' } }, STATE_1_GREET: {}, STATE_ESCALATED: {} },

@@ -37,11 +37,10 @@ export interface FunnelContext {
  * the state, a guard on a parallel region, and a guarded root-level one).
  */
 export const funnelBase = setup({
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- xstate's documented way to declare types
-  types: {} as {
-    context: FunnelContext;
-    events: FunnelEvent;
-    emitted: ConversationReply | EscalationEmitted;
+  types: {
+    context: {} as FunnelContext,
+    events: {} as FunnelEvent,
+    emitted: {} as ConversationReply | EscalationEmitted,
   },
   actors: {
     offerFromLlm: fromPromise(({ input }: { input: { budget: number | undefined } }) =>
