@@ -1,6 +1,17 @@
 import { BotkeelError, type BotkeelErrorOptions } from '../errors/botkeel-error.js';
 
-/** A lock lease was lost (renewal refused or failed until it expired) while its owner still worked. */
+/**
+ * A lock lease was lost (renewal refused or failed until it expired) while its owner still worked.
+ * The work may or may not have happened; the checkpoint compare-and-swap decides what was stored.
+ *
+ * @example
+ * ```ts
+ * const outcome = await chatLock.run(chatId, turn).catch((error: unknown) => {
+ *   if (error instanceof LockLostError) return 'redeliver';
+ *   throw error;
+ * });
+ * ```
+ */
 export class LockLostError extends BotkeelError {
   override readonly name = 'LockLostError';
   /** The lock key that was lost. */

@@ -211,6 +211,28 @@ describe('createConversation', () => {
     expect((await checkpoints.load('chat:1'))?.version).toBe(4);
   });
 
+  it('gives a handed-off thread back to the bot with reset(): the initial state as the next version', async () => {
+    const checkpoints = new MemoryCheckpointStore();
+    const conversation = createConversation({
+      machine: funnelMachine,
+      checkpoints,
+      clock: createManualClock(0),
+    });
+    await conversation.turn('chat:1', [{ type: 'TEXT', text: 'hi' }]);
+    await conversation.escalate('chat:1', 'user-asked');
+    expect(await conversation.reset('chat:1')).toBe(3);
+    const result = await conversation.turn('chat:1', [{ type: 'TEXT', text: 'back again' }]);
+    expect(result).toMatchObject({ state: 'STATE_1_GREETING', isHandedOff: false, version: 4 });
+    expect(result.context.messages).toBe(1);
+    const history = await checkpoints.history('chat:1', 10);
+    expect(history.map((checkpoint) => (checkpoint.snapshot as { value: unknown }).value)).toEqual([
+      'STATE_1_GREETING',
+      'STATE_0_INIT',
+      'STATE_ESCALATED',
+      'STATE_1_GREETING',
+    ]);
+  });
+
   it('escalates with a reason through escalate() and counts the default reason as unspecified', async () => {
     const checkpoints = new MemoryCheckpointStore();
     const conversation = createConversation({
