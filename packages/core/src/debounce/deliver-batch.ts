@@ -42,7 +42,9 @@ export async function deliverBatch<Item>(
     batchId: batch.batchId,
     deliveries: batch.deliveries,
     dueAtMs: batch.dueAtMs,
-    signal: lease.signal,
+    get signal() {
+      return lease.signal;
+    },
   };
   if (batch.deliveries > context.maxDeliveries) {
     await deadLetter(batch, info, undefined, context);

@@ -30,7 +30,13 @@ export interface LeaseKeeperContext {
  */
 export function keepLease(batch: DebounceBatch, context: LeaseKeeperContext): LeaseKeeper {
   const { store, clock, log, leaseMs } = context;
-  const controller = new AbortController();
+  // Created on first read of `signal`: most handlers never look at it, and AbortControllers are not free.
+  let controller: AbortController | undefined;
+  let abortReason: { reason: unknown } | undefined;
+  const abortWith = (reason: unknown): void => {
+    abortReason ??= { reason };
+    controller?.abort(reason);
+  };
   const everyMs = Math.max(1, Math.floor(leaseMs / 3));
   let timer: TimerHandle | undefined;
   let isStopped = false;
@@ -48,7 +54,7 @@ export function keepLease(batch: DebounceBatch, context: LeaseKeeperContext): Le
           { key: batch.key, batchId: batch.batchId },
           'debounce batch lease lost while it was handled',
         );
-        controller.abort(new BotkeelError('LOCK_LOST', 'The debounce batch lease was lost'));
+        abortWith(new BotkeelError('LOCK_LOST', 'The debounce batch lease was lost'));
         return;
       }
     } catch (error) {
@@ -64,7 +70,13 @@ export function keepLease(batch: DebounceBatch, context: LeaseKeeperContext): Le
 
   schedule();
   return {
-    signal: controller.signal,
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (abortReason !== undefined) controller.abort(abortReason.reason);
+      }
+      return controller.signal;
+    },
     get isLost() {
       return isLost;
     },
@@ -75,7 +87,7 @@ export function keepLease(batch: DebounceBatch, context: LeaseKeeperContext): Le
     },
     abort(reason: unknown): void {
       this.stop();
-      controller.abort(reason);
+      abortWith(reason);
     },
   };
 }

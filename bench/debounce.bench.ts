@@ -1,0 +1,169 @@
+/**
+ * Debouncing: Botkeel's createDebouncer on a MemoryDebounceStore against the "in-memory dict" it
+ * replaces — a Map of per-key buffers with one setTimeout per key (clear and re-arm on every push,
+ * flush on quiet or max wait), the usual hand-written per-chat debounce. The naive one keeps no
+ * lease, no batch id, nothing across processes; the figures show what those guarantees cost.
+ * There is no maintained npm package for per-key batching debounce with these semantics to compare with.
+ *
+ * Run: cd bench && TSX_TSCONFIG_PATH=../tsconfig.json node --expose-gc --import tsx debounce.bench.ts
+ */
+import { MemoryDebounceStore, createDebouncer } from '@botkeel/core';
+
+const keyCount = 20_000;
+const itemsPerKey = 5;
+const rounds = 3;
+
+type Flush = (key: string, items: string[]) => void;
+
+interface Contender {
+  readonly name: string;
+  push(key: string, item: string): Promise<unknown>;
+  /** Resolves when every pending burst was flushed (quiet time passing by itself). */
+  close(): Promise<void>;
+}
+
+interface ContenderOptions {
+  quietMs: number;
+  maxWaitMs: number;
+  onFlush: Flush;
+}
+
+function ours(options: ContenderOptions): Contender {
+  const debouncer = createDebouncer<string>({
+    store: new MemoryDebounceStore(),
+    quietMs: options.quietMs,
+    maxWaitMs: options.maxWaitMs,
+    maxItems: 1_000,
+    concurrency: 256,
+    onFlush: (key, items) => options.onFlush(key, items),
+  });
+  debouncer.start();
+  return {
+    name: 'createDebouncer + MemoryDebounceStore',
+    push: (key, item) => debouncer.push(key, item),
+    close: () => debouncer.stop({ drain: false }),
+  };
+}
+
+/** The baseline: a dict of buffers and a timer per key. */
+function naive(options: ContenderOptions): Contender {
+  interface Buffer {
+    items: string[];
+    firstAtMs: number;
+    timer: NodeJS.Timeout;
+  }
+  const buffers = new Map<string, Buffer>();
+  const flush = (key: string): void => {
+    const buffer = buffers.get(key);
+    if (buffer === undefined) return;
+    buffers.delete(key);
+    options.onFlush(key, buffer.items);
+  };
+  return {
+    name: 'naive Map + setTimeout per key',
+    push(key, item) {
+      const nowMs = Date.now();
+      let buffer = buffers.get(key);
+      if (buffer === undefined) {
+        buffer = { items: [], firstAtMs: nowMs, timer: setTimeout(() => flush(key), options.quietMs) };
+        buffers.set(key, buffer);
+      } else {
+        clearTimeout(buffer.timer);
+        const waitMs = Math.min(options.quietMs, buffer.firstAtMs + options.maxWaitMs - nowMs);
+        buffer.timer = setTimeout(() => flush(key), Math.max(0, waitMs));
+      }
+      buffer.items.push(item);
+      return Promise.resolve();
+    },
+    close() {
+      for (const buffer of buffers.values()) clearTimeout(buffer.timer);
+      buffers.clear();
+      return Promise.resolve();
+    },
+  };
+}
+
+const keys = Array.from({ length: keyCount }, (_, index) => `chat:${index}`);
+
+/** Awaited pushes per second: `itemsPerKey` rounds over all keys, nothing falls due meanwhile. */
+async function pushRate(make: (options: ContenderOptions) => Contender): Promise<number> {
+  const contender = make({ quietMs: 600_000, maxWaitMs: 600_000, onFlush: () => undefined });
+  const started = process.hrtime.bigint();
+  for (let round = 0; round < itemsPerKey; round += 1) {
+    for (const key of keys) await contender.push(key, `message ${round} of ${key}`);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await contender.close();
+  return (keyCount * itemsPerKey) / seconds;
+}
+
+/** Milliseconds from the first push until every key's burst was flushed, with a 20 ms quiet time. */
+async function burstToFlush(make: (options: ContenderOptions) => Contender): Promise<number> {
+  let flushedItems = 0;
+  let resolveAll!: () => void;
+  const allFlushed = new Promise<void>((resolve) => {
+    resolveAll = resolve;
+  });
+  const contender = make({
+    quietMs: 20,
+    maxWaitMs: 200,
+    onFlush: (_key, items) => {
+      flushedItems += items.length;
+      if (flushedItems === keyCount * itemsPerKey) resolveAll();
+    },
+  });
+  const started = process.hrtime.bigint();
+  for (let round = 0; round < itemsPerKey; round += 1) {
+    for (const key of keys) await contender.push(key, `message ${round} of ${key}`);
+  }
+  await allFlushed;
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  await contender.close();
+  return elapsedMs;
+}
+
+/** Retained heap per key with one pending item each (after a full GC). */
+async function heapPerPendingKey(make: (options: ContenderOptions) => Contender): Promise<number> {
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const contender = make({ quietMs: 600_000, maxWaitMs: 600_000, onFlush: () => undefined });
+  for (const key of keys) await contender.push(key, 'hi');
+  globalThis.gc?.();
+  const after = process.memoryUsage().heapUsed;
+  await contender.close();
+  return (after - before) / keyCount;
+}
+
+async function bestOf(measure: () => Promise<number>, better: 'higher' | 'lower'): Promise<number> {
+  let best = better === 'higher' ? 0 : Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round += 1) {
+    globalThis.gc?.();
+    const value = await measure();
+    best = better === 'higher' ? Math.max(best, value) : Math.min(best, value);
+  }
+  return best;
+}
+
+const rows: string[] = [];
+const pushOurs = await bestOf(() => pushRate(ours), 'higher');
+const pushTheirs = await bestOf(() => pushRate(naive), 'higher');
+rows.push(
+  `| awaited pushes/s (${keyCount.toLocaleString('en')} keys × ${itemsPerKey}) | ${Math.round(pushOurs).toLocaleString('en')} | ${Math.round(pushTheirs).toLocaleString('en')} | ${(pushOurs / pushTheirs).toFixed(2)} |`,
+);
+const flushOurs = await bestOf(() => burstToFlush(ours), 'lower');
+const flushTheirs = await bestOf(() => burstToFlush(naive), 'lower');
+rows.push(
+  `| first push → all ${keyCount.toLocaleString('en')} bursts flushed, quiet 20 ms (ms, lower is better) | ${flushOurs.toFixed(0)} | ${flushTheirs.toFixed(0)} | ${(flushOurs / flushTheirs).toFixed(2)} |`,
+);
+const heapOurs = await bestOf(() => heapPerPendingKey(ours), 'lower');
+const heapTheirs = await bestOf(() => heapPerPendingKey(naive), 'lower');
+rows.push(
+  `| heap per key with one pending item (bytes, lower is better) | ${heapOurs.toFixed(0)} | ${heapTheirs.toFixed(0)} | ${(heapOurs / heapTheirs).toFixed(2)} |`,
+);
+
+console.log(`Node ${process.version}, best of ${rounds} rounds each\n`);
+console.log(
+  '| workload | createDebouncer + MemoryDebounceStore | naive Map + setTimeout per key | ratio (ours / naive) |',
+);
+console.log('|---|---|---|---|');
+for (const row of rows) console.log(row);
