@@ -110,4 +110,13 @@ export interface HandoffRequest {
 export interface Handoff {
   /** Notifies the humans; must be idempotent per chat and reason. */
   notify(request: HandoffRequest, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Passes on what a customer wrote while a human has the chat (the bot stays silent). Optional:
+   * without it those messages are only logged.
+   */
+  forward?(
+    chatId: string,
+    messages: readonly BotMessage[],
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
 }

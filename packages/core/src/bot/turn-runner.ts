@@ -1,0 +1,208 @@
+import { type AnyStateMachine } from 'xstate';
+import { type Clock } from '../clock/clock.js';
+import { type TurnResult } from '../conversation/index.js';
+import { type FlushInfo } from '../debounce/index.js';
+import { BotkeelError } from '../errors/botkeel-error.js';
+import { type IdempotencyStore } from '../idempotency/idempotency-store.js';
+import { idempotent } from '../idempotency/idempotent.js';
+import { type Logger } from '../logger/logger.js';
+import { type ChatLock } from '../queue/index.js';
+import { SpanNames } from '../telemetry/names.js';
+import { withSpan } from '../telemetry/instruments.js';
+import { type BotMessage, type OutgoingMessage } from './bot-message.js';
+import { type BotBatch, type CreateBotOptions } from './bot-options.js';
+import { defaultRecentMessages, stateName, type TurnSummary } from './turn-summary.js';
+
+/** What the turn runner needs besides the bot's options. */
+export interface TurnRunnerContext<TMachine extends AnyStateMachine> extends CreateBotOptions<TMachine> {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly idempotency: IdempotencyStore;
+  readonly chatLock: ChatLock;
+}
+
+// An LLM failure usually reaches the bot wrapped: the invoked actor's error is the cause of the machine's.
+function isLlmExhausted(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && depth < 5; depth++) {
+    if (BotkeelError.hasCode(current, 'LLM_EXHAUSTED')) return true;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return false;
+}
+
+function isButtons(value: unknown): value is OutgoingMessage['buttons'] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (button: unknown) =>
+        typeof (button as { text?: unknown }).text === 'string' &&
+        typeof (button as { data?: unknown }).data === 'string',
+    )
+  );
+}
+
+/**
+ * Runs debounced batches as conversation turns — serialized per chat, each batch's turn, replies and
+ * handoff performed once even when the batch is delivered again after a crash — plus escalation and
+ * release outside of a batch.
+ */
+export function createTurnRunner<TMachine extends AnyStateMachine>(context: TurnRunnerContext<TMachine>) {
+  const { conversation, channel, handoff, idempotency, chatLock, clock, logger } = context;
+  const ttlMs = context.idempotencyTtlMs ?? 86_400_000;
+  // Above the conversation's settle timeout, so a slow LLM turn is never started twice.
+  const turnLeaseMs = 120_000;
+  const once = <T>(key: string, fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined) =>
+    idempotent(idempotency, key, fn, { ttlMs, leaseMs: turnLeaseMs, clock, ...(signal ? { signal } : {}) });
+
+  const summarize = (
+    result: TurnResult<TMachine>,
+    batch: BotBatch | undefined,
+    wasHandedOff: boolean,
+  ): TurnSummary => ({
+    state: stateName(result.state),
+    replies: result.replies,
+    escalation: result.escalation,
+    wasHandedOff,
+    recentMessages: (context.summarize ?? defaultRecentMessages)(result, batch),
+  });
+
+  const runTurn = async (batch: BotBatch, signal: AbortSignal): Promise<TurnSummary> => {
+    const events = context.toEvents(batch);
+    let result: TurnResult<TMachine>;
+    try {
+      result = await conversation.turn(batch.chatId, events, { signal });
+      if (result.status === 'done' && !result.isHandedOff && result.replies.length === 0) {
+        // The last conversation ended (e.g. an order was placed): this batch starts a new one.
+        await conversation.reset(batch.chatId, { signal });
+        result = await conversation.turn(batch.chatId, events, { signal });
+      }
+    } catch (error) {
+      if (!(isLlmExhausted(error) && (context.escalateOnLlmExhausted ?? true))) throw error;
+      logger.warn({ err: error }, 'LLM exhausted: escalating to a human');
+      result = await conversation.escalate(batch.chatId, 'llm-exhausted', { signal });
+    }
+    const wasHandedOff = result.isHandedOff && result.escalation === undefined;
+    return summarize(result, batch, wasHandedOff);
+  };
+
+  const deliver = async (
+    chatId: string,
+    key: string,
+    summary: TurnSummary,
+    signal: AbortSignal | undefined,
+  ) => {
+    for (const [index, reply] of summary.replies.entries()) {
+      const message: OutgoingMessage = {
+        chatId,
+        text: reply.text,
+        idempotencyKey: `${key}:reply:${index}`,
+        ...(isButtons(reply['buttons']) ? { buttons: reply['buttons'] } : {}),
+      };
+      await once(
+        message.idempotencyKey as string,
+        async (sendSignal) => {
+          await withSpan(SpanNames.channelSend, {}, () => channel.send(message, { signal: sendSignal }));
+          return true;
+        },
+        signal,
+      );
+    }
+    if (summary.escalation !== undefined && handoff !== undefined) {
+      const escalation = summary.escalation;
+      await once(
+        `${key}:handoff`,
+        async (handoffSignal) => {
+          await withSpan(SpanNames.handoff, { 'botkeel.reason': escalation.reason }, () =>
+            handoff.notify(
+              {
+                chatId,
+                reason: escalation.reason,
+                state: summary.state,
+                recentMessages: summary.recentMessages,
+              },
+              { signal: handoffSignal },
+            ),
+          );
+          return true;
+        },
+        signal,
+      );
+    }
+  };
+
+  const runBatch = (chatId: string, messages: BotMessage[], info: FlushInfo): Promise<void> =>
+    chatLock.run(
+      chatId,
+      async ({ signal }) => {
+        const joined = messages.map((message) => message.text).join('\n');
+        const sanitized = context.sanitizer?.sanitize(joined);
+        const batch: BotBatch = {
+          chatId,
+          batchId: info.batchId,
+          messages,
+          text: sanitized?.text ?? joined,
+          sanitized,
+        };
+        const last = messages[messages.length - 1];
+        if (sanitized?.isBlocked === true && last !== undefined) {
+          const text = context.texts?.blocked?.(last);
+          if (text !== undefined) {
+            const idempotencyKey = `batch:${info.batchId}:blocked`;
+            await once(
+              idempotencyKey,
+              async (sendSignal) => {
+                await channel.send({ chatId, text, idempotencyKey }, { signal: sendSignal });
+                return true;
+              },
+              signal,
+            );
+          }
+          return;
+        }
+        const summary = await once(
+          `batch:${info.batchId}:turn`,
+          (turnSignal) => runTurn(batch, turnSignal),
+          signal,
+        );
+        if (summary.wasHandedOff) {
+          if (handoff?.forward !== undefined) {
+            const forward = handoff.forward.bind(handoff);
+            await once(
+              `batch:${info.batchId}:forward`,
+              async (forwardSignal) => {
+                await forward(chatId, messages, { signal: forwardSignal });
+                return true;
+              },
+              signal,
+            );
+          } else logger.info({ messages: messages.length }, 'chat is with a human; messages not forwarded');
+          return;
+        }
+        await deliver(chatId, `batch:${info.batchId}`, summary, signal);
+      },
+      { signal: info.signal },
+    );
+
+  const escalate = (chatId: string, reason: string, signal: AbortSignal | undefined): Promise<void> =>
+    chatLock.run(
+      chatId,
+      async (turn) => {
+        const result = await conversation.escalate(chatId, reason, { signal: turn.signal });
+        if (result.escalation === undefined) return; // already with a human
+        const key = `escalation:${chatId}:${result.version}`;
+        await deliver(chatId, key, summarize(result, undefined, false), turn.signal);
+      },
+      signal === undefined ? {} : { signal },
+    );
+
+  const release = (chatId: string, signal: AbortSignal | undefined): Promise<void> =>
+    chatLock.run(
+      chatId,
+      async (turn) => {
+        await conversation.reset(chatId, { signal: turn.signal });
+      },
+      signal === undefined ? {} : { signal },
+    );
+
+  return { runBatch, escalate, release };
+}
