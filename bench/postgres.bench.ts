@@ -43,7 +43,10 @@ const claimSql = `INSERT INTO ${table} AS current (key, state, lease_until, expi
   RETURNING 1 AS claimed`;
 
 /** Calls per second of `call`, issued back to back by `clients` concurrent loops for `roundSeconds`. */
-async function measure(clients: number, call: (worker: number, index: number) => Promise<unknown>): Promise<number> {
+async function measure(
+  clients: number,
+  call: (worker: number, index: number) => Promise<unknown>,
+): Promise<number> {
   const deadline = process.hrtime.bigint() + BigInt(roundSeconds * 1e9);
   const started = process.hrtime.bigint();
   let calls = 0;
@@ -152,7 +155,9 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
           ours,
           await withPool(clients, (pool) => {
             const store = new PostgresDedupeStore({ pool, schema });
-            return measure(clients, (worker, index) => store.claim(`node:${round}:${worker}:${index}`, { leaseMs }));
+            return measure(clients, (worker, index) =>
+              store.claim(`node:${round}:${worker}:${index}`, { leaseMs }),
+            );
           }),
         );
         globalThis.gc?.();
