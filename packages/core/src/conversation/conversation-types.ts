@@ -55,7 +55,7 @@ export interface ConversationEscalation {
 /** What a turn did, as saved. */
 export interface TurnResult<TMachine extends AnyStateMachine> {
   readonly threadId: string;
-  /** The checkpoint version now stored (unchanged when the conversation was already handed off). */
+  /** The checkpoint version now stored (unchanged when the conversation had already finished). */
   readonly version: number;
   /** The machine version stored with the snapshot. */
   readonly machineVersion: number;

@@ -68,7 +68,8 @@ function isInHandoff(snapshot: MachineSnapshot, handoffState: string): boolean {
  * from any action, including an invoked LLM call's `onDone`. Emitted events are outputs of the turn,
  * not state: they are not persisted and are returned once. `ESCALATE` (added by
  * {@link withEscalation}) emits `{ type: 'escalation', reason }` and lands in the handoff state; a
- * turn on a conversation already handed off delivers nothing and saves nothing.
+ * turn on a finished conversation (handed off, or in another final state) delivers nothing and saves
+ * nothing; `reset` gives it back to the bot.
  *
  * Delayed events (`after`) fire on the injected clock while a turn runs; xstate cannot persist
  * pending timers, so a delay does not survive the end of a turn.
@@ -148,6 +149,8 @@ export function createConversation<TMachine extends AnyStateMachine>(
     throwIfAborted(signal);
     const actor = restore(threadId, checkpoint);
     const wasHandedOff = isInHandoff(snapshotOf(actor), handoffState);
+    // A finished conversation (handed off or in another final state) takes no events: nothing to save.
+    const wasFinished = checkpoint !== undefined && snapshotOf(actor).status !== 'active';
     const emitted: { type: string }[] = [];
     let machineError: { error: unknown } | undefined;
     actor.on('*', (event: { type: string }) => emitted.push(event));
@@ -191,7 +194,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
     else if (isHandedOff && !wasHandedOff) escalation = { reason: 'handoff-state-reached' };
 
     let version = checkpoint?.version ?? 0;
-    if (!(wasHandedOff && checkpoint !== undefined)) {
+    if (!wasFinished) {
       throwIfAborted(signal);
       const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
         checkpoints.save(threadId, persisted, {
