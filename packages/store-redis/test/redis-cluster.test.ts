@@ -1,0 +1,90 @@
+import {
+  breakerStateStoreConformance,
+  checkpointStoreConformance,
+  debounceStoreConformance,
+  dedupeStoreConformance,
+  floodControlConformance,
+  idempotencyStoreConformance,
+  lockStoreConformance,
+  rateLimitStoreConformance,
+} from '@botkeel/core/testing';
+import {
+  RedisBreakerStateStore,
+  RedisCheckpointStore,
+  RedisDebounceStore,
+  RedisDedupeStore,
+  RedisFloodControl,
+  RedisIdempotencyStore,
+  RedisLock,
+  RedisRateLimitStore,
+} from '@botkeel/store-redis';
+import { type Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOwnRedisCluster, type OwnRedisCluster } from './helpers/redis-cluster.js';
+
+// Every conformance suite once more, against a real 3-master Redis Cluster started on loopback
+// ports for this file: each script must keep its keys in one slot, or the cluster answers CROSSSLOT.
+let cluster: OwnRedisCluster;
+let client: Cluster;
+const keyPrefix = 'cluster';
+let debounceStores = 0;
+
+beforeAll(async () => {
+  cluster = await startOwnRedisCluster();
+  client = await cluster.connect();
+});
+afterAll(async () => {
+  client.disconnect();
+  await cluster.stop();
+});
+
+dedupeStoreConformance(() => new RedisDedupeStore({ client, keyPrefix }), {
+  name: 'RedisDedupeStore on Cluster',
+  time: 'real',
+});
+rateLimitStoreConformance(() => new RedisRateLimitStore({ client, keyPrefix }), {
+  name: 'RedisRateLimitStore on Cluster',
+  time: 'real',
+});
+lockStoreConformance(() => new RedisLock({ client, keyPrefix }), {
+  name: 'RedisLock on Cluster',
+  time: 'real',
+});
+idempotencyStoreConformance(() => new RedisIdempotencyStore({ client, keyPrefix }), {
+  name: 'RedisIdempotencyStore on Cluster',
+  time: 'real',
+});
+checkpointStoreConformance(
+  ({ historyLimit }) => new RedisCheckpointStore({ client, keyPrefix, historyLimit }),
+  {
+    name: 'RedisCheckpointStore on Cluster',
+  },
+);
+debounceStoreConformance(
+  () => {
+    debounceStores += 1;
+    return new RedisDebounceStore({ client, keyPrefix: `${keyPrefix}-${debounceStores}` });
+  },
+  { name: 'RedisDebounceStore on Cluster' },
+);
+breakerStateStoreConformance(() => new RedisBreakerStateStore({ client, keyPrefix }));
+floodControlConformance(
+  ({ clock, limits, namespace }) => new RedisFloodControl({ client, keyPrefix: namespace, clock, limits }),
+);
+
+describe('Redis stores on a 3-master Cluster', () => {
+  it('spreads debounce shards over the masters and still delivers every burst once, in order', async () => {
+    const store = new RedisDebounceStore({ client, keyPrefix: `${keyPrefix}-sharded`, shards: 16 });
+    const window = { quietMs: 1_000, maxWaitMs: 5_000, maxItems: 10 };
+    const chats = Array.from({ length: 200 }, (_, index) => `chat:{${index}}`);
+    for (const chat of chats) {
+      await store.push(chat, `${chat}/1`, window, 0);
+      await store.push(chat, `${chat}/2`, window, 5);
+    }
+    const batches = await store.claimDue({ nowMs: 2_000, leaseMs: 10_000, limit: 1_000 });
+    expect(batches.map((batch) => batch.key).sort()).toEqual([...chats].sort());
+    for (const batch of batches) expect(batch.items).toEqual([`${batch.key}/1`, `${batch.key}/2`]);
+    const keysPerMaster = await Promise.all(client.nodes('master').map((node) => node.dbsize()));
+    expect(keysPerMaster.filter((count) => count > 0).length).toBeGreaterThan(1);
+  });
+});
