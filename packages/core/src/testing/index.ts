@@ -14,3 +14,4 @@ export { idempotencyStoreConformance } from '../idempotency/idempotency-store-co
 export { checkpointStoreConformance, type CheckpointStoreConformanceOptions, type CheckpointStoreFactory, type CheckpointStoreFactoryContext } from '../conversation/checkpoint-store-conformance.js';
 export { lockStoreConformance, type LockStoreConformanceOptions, type LockStoreFactory, type LockStoreFactoryContext } from '../lock/lock-store-conformance.js';
 export { breakerStateStoreConformance, type BreakerStateStoreConformanceOptions } from '../resilience/breaker-state-store-conformance.js';
+export { createScriptedProvider, type ScriptedProvider, type ScriptedProviderOptions, type ScriptStep, type ScriptedCall } from '../llm/scripted-provider.js';
