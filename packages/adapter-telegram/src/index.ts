@@ -7,3 +7,4 @@
  */
 export * from './inbound/index.js';
 export * from './outbound/index.js';
+export * from './polling/index.js';

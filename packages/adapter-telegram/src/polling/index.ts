@@ -1,0 +1,1 @@
+export { createLongPolling, type LongPolling, type LongPollingOptions } from './long-polling.js';
