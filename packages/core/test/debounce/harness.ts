@@ -3,6 +3,7 @@ import {
   type DebounceStore,
   type DebounceWindow,
   type FlushInfo,
+  type Logger,
   StoreUnavailableError,
 } from '@botkeel/core';
 import { type ManualClock } from '@botkeel/core/testing';
@@ -10,6 +11,8 @@ import { type ManualClock } from '@botkeel/core/testing';
 /** A store wrapper whose instance can "crash": from then on every call rejects, like a dead process. */
 export interface CrashableStore extends DebounceStore {
   crash(): void;
+  /** Makes calls work again (a store outage that ends). */
+  recover(): void;
   readonly isCrashed: boolean;
 }
 
@@ -27,6 +30,9 @@ export function crashable(inner: DebounceStore): CrashableStore {
     nextDueAt: () => guard(() => inner.nextDueAt()),
     crash() {
       isCrashed = true;
+    },
+    recover() {
+      isCrashed = false;
     },
     get isCrashed() {
       return isCrashed;
@@ -87,4 +93,31 @@ export function recording(
     await body(delivery, info);
     delivery.endedAtMs = clock.now();
   };
+}
+
+/** One captured log line. */
+export interface LogLine {
+  readonly level: string;
+  readonly fields: Record<string, unknown>;
+  readonly message: string | undefined;
+}
+
+/** A pino-shaped logger that keeps every line in `lines`. */
+export function capturingLogger(lines: LogLine[]): Logger {
+  const method =
+    (level: string) =>
+    (first: object | string, message?: string): void => {
+      if (typeof first === 'string') lines.push({ level, fields: {}, message: first });
+      else lines.push({ level, fields: first as Record<string, unknown>, message });
+    };
+  const logger: Logger = {
+    trace: method('trace'),
+    debug: method('debug'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
+    fatal: method('fatal'),
+    child: () => logger,
+  };
+  return logger;
 }
