@@ -48,8 +48,6 @@ const optionsSchema = z.object({
 export class MemoryRateLimitStore implements RateLimitStore {
   /** {@inheritDoc RateLimitStore.name} */
   readonly name: string;
-  /** Always true: decisions are made in this process, without I/O. */
-  readonly isInProcess = true;
   private readonly clock: Clock;
   private readonly buckets: ExpiringMap<number>;
   private readonly shapes = new WeakMap<RateRule, GcraShape>();
@@ -69,13 +67,22 @@ export class MemoryRateLimitStore implements RateLimitStore {
   /** {@inheritDoc RateLimitStore.consume} */
   consume(checks: readonly RateCheck[], cost: number): Promise<RateStoreDecision> {
     try {
-      return Promise.resolve(this.decide(checks, cost));
+      return Promise.resolve(this.consumeSync(checks, cost));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  private decide(checks: readonly RateCheck[], cost: number): RateStoreDecision {
+  /**
+   * The same decision as {@link MemoryRateLimitStore.consume}, synchronously (throws
+   * `INVALID_OPTIONS` for a bad cost or rule).
+   *
+   * @example
+   * ```ts
+   * const { allowed } = store.consumeSync([{ key: 'user:42', rule: { limit: 20, windowMs: 60_000 } }], 1);
+   * ```
+   */
+  consumeSync(checks: readonly RateCheck[], cost: number): RateStoreDecision {
     if (!(cost >= 0) || !Number.isFinite(cost)) {
       throw new InvalidOptionsError('MemoryRateLimitStore.consume: cost: expected a finite number ≥ 0');
     }

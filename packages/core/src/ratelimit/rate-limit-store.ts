@@ -55,11 +55,12 @@ export interface RateLimitStore {
   /** A short name reported as the `source` of its decisions, e.g. `'memory'`, `'redis'`. */
   readonly name: string;
   /**
-   * True only for a store that decides inside this process without I/O (it can be neither slow
-   * nor unreachable), like `MemoryRateLimitStore`: the limiter then calls it without a timeout or a
-   * circuit breaker, which would only add cost. Stores with a backend leave it out.
+   * Present only on a store that decides inside this process without I/O (it can be neither slow
+   * nor unreachable), like `MemoryRateLimitStore`: the same decision as `consume`, returned
+   * synchronously. The limiter then calls it directly, without a timeout or a circuit breaker,
+   * which would only add cost. Stores with a backend leave it out.
    */
-  readonly isInProcess?: boolean;
+  consumeSync?(checks: readonly RateCheck[], cost: number): RateStoreDecision;
   /** Tries to spend `cost` units on every check at once. */
   consume(
     checks: readonly RateCheck[],

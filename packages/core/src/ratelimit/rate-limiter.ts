@@ -9,7 +9,13 @@ import { type CircuitBreakerOptions } from '../resilience/circuit-breaker-option
 import { withTimeout } from '../resilience/with-timeout.js';
 import { MetricNames } from '../telemetry/names.js';
 import { botkeelMeter } from '../telemetry/instruments.js';
-import { type RateCheck, type RateDecision, type RateLimitStore, type RateRule } from './rate-limit-store.js';
+import {
+  type RateCheck,
+  type RateDecision,
+  type RateLimitStore,
+  type RateRule,
+  type RateStoreDecision,
+} from './rate-limit-store.js';
 import { type RateLimiterOptions, rateLimiterOptionsSchema } from './rate-limiter-options.js';
 
 /** The keys of one `consume`: one id for every rule, or an id per rule name. */
@@ -130,7 +136,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   const callStore = (link: Link, checks: RateCheck[], cost: number, signal: AbortSignal | undefined) => {
     const storeOptions = signal === undefined ? undefined : { signal };
-    if (link.store.isInProcess === true) return link.store.consume(checks, cost, storeOptions);
     return link.breaker.execute(
       () =>
         withTimeout(() => link.store.consume(checks, cost, storeOptions), storeTimeoutMs, signal, { clock }),
@@ -169,47 +174,76 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       : { allowed: false, remaining: 0, retryAfterMs: policyRetryAfterMs, source: 'policy' };
   };
 
-  const consume = async (
-    keys: RateLimitKeys,
-    cost = 1,
-    callOptions?: { signal?: AbortSignal },
-  ): Promise<RateDecision> => {
-    if (!(cost >= 0) || !Number.isFinite(cost)) {
-      throw new InvalidOptionsError('RateLimiter.consume: cost: expected a finite number ≥ 0');
+  /** Turns the decision of `link` (the `index`-th store) into the limiter's answer, and counts it. */
+  const accept = (link: Link, index: number, decision: RateStoreDecision): RateDecision => {
+    noteSuccess(link);
+    if (isPolicyDeciding) {
+      isPolicyDeciding = false;
+      logger.info({ store: link.store.name }, `Rate-limit store "${link.store.name}" decides again`);
     }
-    const signal = callOptions?.signal;
-    for (let index = 0; index < links.length; index += 1) {
+    const attributes = link.attributes[decision.allowed ? 1 : 0];
+    decisions.add(1, attributes);
+    if (index > 0) fallbacks.add(1, attributes);
+    return {
+      allowed: decision.allowed,
+      remaining: decision.remaining,
+      retryAfterMs: decision.retryAfterMs,
+      source: link.store.name,
+    };
+  };
+
+  /** Asks the stores from `firstIndex` on, in order, then the policy. */
+  const consumeFrom = async (
+    firstIndex: number,
+    keys: RateLimitKeys,
+    cost: number,
+    signal: AbortSignal | undefined,
+  ): Promise<RateDecision> => {
+    for (let index = firstIndex; index < links.length; index += 1) {
       const link = links[index] as Link;
       if (isAborted(signal)) throw new AbortedError('RateLimiter.consume was aborted');
-      if (link.store.isInProcess !== true && !link.breaker.isCallPermitted()) {
+      const consumeSync = link.store.consumeSync?.bind(link.store);
+      if (consumeSync === undefined && !link.breaker.isCallPermitted()) {
         noteFailure(link, index, 'circuit-open', undefined);
         continue;
       }
       const checks = checksFor(link, keys);
       try {
-        const decision = await callStore(link, checks, cost, signal);
-        noteSuccess(link);
-        if (isPolicyDeciding) {
-          isPolicyDeciding = false;
-          logger.info({ store: link.store.name }, `Rate-limit store "${link.store.name}" decides again`);
-        }
-        const attributes = link.attributes[decision.allowed ? 1 : 0];
-        decisions.add(1, attributes);
-        if (index > 0) fallbacks.add(1, attributes);
-        return {
-          allowed: decision.allowed,
-          remaining: decision.remaining,
-          retryAfterMs: decision.retryAfterMs,
-          source: link.store.name,
-        };
+        const decision =
+          consumeSync === undefined ? await callStore(link, checks, cost, signal) : consumeSync(checks, cost);
+        return accept(link, index, decision);
       } catch (error) {
-        if (signal?.aborted === true)
-          throw new AbortedError('RateLimiter.consume was aborted', { cause: error });
+        if (isAborted(signal)) throw new AbortedError('RateLimiter.consume was aborted', { cause: error });
         if (BotkeelError.hasCode(error, 'INVALID_OPTIONS')) throw error;
         noteFailure(link, index, BotkeelError.hasCode(error, 'TIMEOUT') ? 'timeout' : 'error', error);
       }
     }
     return decideByPolicy();
+  };
+
+  const consume = (
+    keys: RateLimitKeys,
+    cost = 1,
+    callOptions?: { signal?: AbortSignal },
+  ): Promise<RateDecision> => {
+    if (!(cost >= 0) || !Number.isFinite(cost)) {
+      return Promise.reject(
+        new InvalidOptionsError('RateLimiter.consume: cost: expected a finite number ≥ 0'),
+      );
+    }
+    const signal = callOptions?.signal;
+    const first = links[0] as Link;
+    // An in-process first store answers synchronously: no promise chain, no timer, no breaker.
+    if (first.store.consumeSync !== undefined && !isAborted(signal)) {
+      try {
+        return Promise.resolve(accept(first, 0, first.store.consumeSync(checksFor(first, keys), cost)));
+      } catch (error) {
+        if (BotkeelError.hasCode(error, 'INVALID_OPTIONS')) return Promise.reject(error);
+        noteFailure(first, 0, 'error', error);
+        return consumeFrom(1, keys, cost, signal);
+      }
+    }
+    return consumeFrom(0, keys, cost, signal);
   };
 
   return { consume };
