@@ -45,7 +45,7 @@ describe('createLongPolling', () => {
   it('hands updates to the bot in order and advances the offset after each accepted one', async () => {
     const seen: BotMessage[] = [];
     const polling = createLongPolling({
-      bot: { handle: async (message) => (seen.push(message), { status: 'accepted' }) },
+      bot: { handle: (message) => (seen.push(message), Promise.resolve<Ack>({ status: 'accepted' })) },
       client: client(),
       clock,
       timeoutSeconds: 1,
@@ -71,7 +71,10 @@ describe('createLongPolling', () => {
     const seen: string[] = [];
     const polling = createLongPolling({
       bot: {
-        handle: async (message) => (seen.push(message.text), { status: answers.shift() ?? 'accepted' }),
+        handle: (message) => (
+          seen.push(message.text),
+          Promise.resolve<Ack>({ status: answers.shift() ?? 'accepted' })
+        ),
       },
       client: client(),
       clock,
@@ -97,7 +100,7 @@ describe('createLongPolling', () => {
     });
     const seen: string[] = [];
     const polling = createLongPolling({
-      bot: { handle: async (message) => (seen.push(message.text), { status: 'accepted' }) },
+      bot: { handle: (message) => (seen.push(message.text), Promise.resolve<Ack>({ status: 'accepted' })) },
       client: client(),
       clock,
       timeoutSeconds: 1,
@@ -122,7 +125,7 @@ describe('createLongPolling', () => {
   it('skips invalid updates instead of getting stuck on them', async () => {
     const seen: string[] = [];
     const polling = createLongPolling({
-      bot: { handle: async (message) => (seen.push(message.text), { status: 'accepted' }) },
+      bot: { handle: (message) => (seen.push(message.text), Promise.resolve<Ack>({ status: 'accepted' })) },
       client: client(),
       clock,
       timeoutSeconds: 1,
