@@ -113,3 +113,30 @@ describe('idempotent', () => {
     await expect(idempotent(store, 'k', () => 1, { ttlMs: 0, leaseMs: 1 })).rejects.toThrow(/ttlMs/);
   });
 });
+
+describe('idempotent when the store fails', () => {
+  it('still returns the result when storing it fails, and the key frees itself when the lease ends', async () => {
+    const { clock, store } = setup();
+    const failing = Object.assign(Object.create(store) as MemoryIdempotencyStore, {
+      complete: () => Promise.reject(new Error('store down')),
+    });
+    const options = { ttlMs: 60_000, leaseMs: 1_000, clock };
+    expect(await idempotent(failing, 'k', () => 'value', options)).toBe('value');
+    expect(await store.begin('k', { leaseMs: 1_000 })).toEqual({ status: 'in-progress' });
+    clock.advance(1_000);
+    expect((await store.begin('k', { leaseMs: 1_000 })).status).toBe('started');
+  });
+
+  it('rejects when begin fails, without running fn', async () => {
+    const { clock, store } = setup();
+    const failing = Object.assign(Object.create(store) as MemoryIdempotencyStore, {
+      begin: () => Promise.reject(new Error('store down')),
+    });
+    let runs = 0;
+    const run = () => ++runs;
+    await expect(idempotent(failing, 'k', run, { ttlMs: 1, leaseMs: 1, clock })).rejects.toThrow(
+      'store down',
+    );
+    expect(runs).toBe(0);
+  });
+});

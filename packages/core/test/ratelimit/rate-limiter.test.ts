@@ -256,3 +256,49 @@ describe('createRateLimiter: abort', () => {
     expect(BotkeelError.hasCode(await pending, 'ABORTED')).toBe(true);
   });
 });
+
+describe('createRateLimiter: in-process stores', () => {
+  it('decides with consumeSync, and hands over when an in-process store throws', async () => {
+    const clock = createManualClock(0);
+    const lines: LogLine[] = [];
+    const memory = new MemoryRateLimitStore({ clock, name: 'local' });
+    let isBroken = false;
+    const broken = {
+      name: 'broken-local',
+      consume: () => Promise.reject(new Error('never called: consumeSync is used')),
+      consumeSync: (...args: Parameters<MemoryRateLimitStore['consumeSync']>) => {
+        if (isBroken) throw new Error('corrupted');
+        return memory.consumeSync(...args);
+      },
+    };
+    const limiter = createRateLimiter({
+      rules: [{ limit: 2, windowMs: 60_000 }],
+      chain: [broken, new MemoryRateLimitStore({ clock })],
+      clock,
+      logger: capturingLogger(lines),
+    });
+    expect(await limiter.consume('u')).toEqual({
+      allowed: true,
+      remaining: 1,
+      retryAfterMs: 0,
+      source: 'broken-local',
+    });
+    isBroken = true;
+    expect((await limiter.consume('u')).source).toBe('memory');
+    expect((await limiter.consume('u')).source).toBe('memory');
+    expect(lines.filter((line) => line.level === 'warn')).toHaveLength(1);
+    isBroken = false;
+    expect((await limiter.consume('u')).source).toBe('broken-local');
+    expect(lines.filter((line) => line.level === 'info')).toHaveLength(1);
+  });
+
+  it('rejects a rule the store cannot use with INVALID_OPTIONS instead of falling back', async () => {
+    const store = new MemoryRateLimitStore();
+    await expect(store.consume([{ key: 'k', rule: { limit: 0, windowMs: 1_000 } }], 1)).rejects.toMatchObject(
+      {
+        code: 'INVALID_OPTIONS',
+      },
+    );
+    expect(() => store.consumeSync([{ key: 'k', rule: { limit: 1, windowMs: 1_000 } }], -1)).toThrow(/cost/);
+  });
+});
