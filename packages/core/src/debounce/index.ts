@@ -5,7 +5,8 @@ export {
   type ClaimDueOptions,
 } from './debounce-store.js';
 export { MemoryDebounceStore } from './memory-debounce-store.js';
-export { createDebouncer, type Debouncer, type DebouncerStopOptions, type PushResult } from './debouncer.js';
+export { createDebouncer } from './debouncer.js';
+export { type Debouncer, type DebouncerStopOptions, type PushResult } from './debouncer-types.js';
 export {
   jsonCodec,
   type DebouncerOptions,

@@ -1,0 +1,32 @@
+/** What {@link Debouncer.push} reports once the item is durably stored. */
+export interface PushResult {
+  /** Items in the key's pending burst, this one included. */
+  readonly count: number;
+  /** When that burst falls due (ms since epoch). */
+  readonly dueAtMs: number;
+}
+
+/** Options of {@link Debouncer.stop}. */
+export interface DebouncerStopOptions {
+  /**
+   * True: flush every pending burst now (without waiting for its due time) and wait for the flushes.
+   * False (default): leave pending bursts in the store for another instance; wait only for the
+   * flushes already running.
+   */
+  drain?: boolean;
+  /** When aborted, stop waiting: running flushes get their signal aborted and their leases run out. */
+  signal?: AbortSignal;
+}
+
+/** Collects items per key into bursts and hands each burst, once, to `onFlush`. */
+export interface Debouncer<Item> {
+  /**
+   * Adds `item` to the pending burst of `key`. Resolves once the item is durably in the store.
+   * Rejects with `DRAINING` after `stop()` was called, with `ABORTED` when `signal` is already aborted.
+   */
+  push(key: string, item: Item, options?: { signal?: AbortSignal }): Promise<PushResult>;
+  /** Starts flushing due bursts (this instance's and other instances'). Pushing works without it. */
+  start(): void;
+  /** Stops accepting items and flushing; see {@link DebouncerStopOptions}. Calling it again returns the same promise. */
+  stop(options?: DebouncerStopOptions): Promise<void>;
+}
