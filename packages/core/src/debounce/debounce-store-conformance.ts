@@ -159,6 +159,41 @@ export function debounceStoreConformance(
         }
       });
 
+      it('hands a batch whose lease expired to exactly one of many concurrent claimers', async () => {
+        const store = await newStore();
+        const key = freshKey('expired-race');
+        await store.push(key, 'a', window, at(0));
+        const first = only(await claim(store, at(1_000)));
+        const rounds = await Promise.all(Array.from({ length: 10 }, () => claim(store, at(1_000 + leaseMs))));
+        expect(only(rounds.flat())).toEqual({ ...first, deliveries: 2 });
+      });
+
+      it('loses no item when pushes race with claims and acks', async () => {
+        const store = await newStore();
+        const key = freshKey('push-claim-race');
+        const tiny = { quietMs: 1, maxWaitMs: 1, maxItems: 1_000 };
+        const delivered: string[] = [];
+        const drainAt = async (nowMs: number): Promise<void> => {
+          for (const batch of await store.claimDue({ nowMs, leaseMs, limit: 10 })) {
+            delivered.push(...batch.items);
+            await store.ack(batch.key, batch.batchId);
+          }
+        };
+        for (let round = 0; round < 30; round += 1) {
+          const nowMs = at(round * 10);
+          await Promise.all([
+            store.push(key, `${round}.a`, tiny, nowMs),
+            drainAt(nowMs + 5),
+            store.push(key, `${round}.b`, tiny, nowMs),
+          ]);
+        }
+        await drainAt(at(1_000));
+        await drainAt(at(2_000));
+        expect(delivered).toEqual(
+          Array.from({ length: 30 }, (_, round) => [`${round}.a`, `${round}.b`]).flat(),
+        );
+      });
+
       it('keeps every one of many concurrent pushes to one key, in the order the store took them', async () => {
         const store = await newStore();
         const key = freshKey('concurrent');

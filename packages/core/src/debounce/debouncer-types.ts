@@ -10,6 +10,8 @@ export interface PushResult {
 export interface DebouncerStopOptions {
   /**
    * True: flush every pending burst now (without waiting for its due time) and wait for the flushes.
+   * In a store shared with instances that keep running, that includes their pending bursts, which
+   * are then flushed early (still once each); prefer `false` there.
    * False (default): leave pending bursts in the store for another instance; wait only for the
    * flushes already running.
    */
