@@ -45,6 +45,7 @@ dedupeStoreConformance(() => new RedisDedupeStore({ client, keyPrefix }), {
 rateLimitStoreConformance(() => new RedisRateLimitStore({ client, keyPrefix }), {
   name: 'RedisRateLimitStore on Cluster',
   time: 'real',
+  realDurationMs: 500,
 });
 lockStoreConformance(() => new RedisLock({ client, keyPrefix }), {
   name: 'RedisLock on Cluster',

@@ -87,7 +87,7 @@ export class RedisBreakerStateStore implements BreakerStateStore {
     this.keys = new KeySpace(context.options.keyPrefix, 'breaker');
   }
 
-  /** {@inheritDoc @botkeel/core!BreakerStateStore.read} */
+  /** The shared state of breaker `name`, or `undefined` when none is stored. */
   async read(name: string, options?: BreakerStoreCallOptions): Promise<StoredBreakerState | undefined> {
     const stored = await this.executor.run(
       'breaker read',
@@ -97,7 +97,7 @@ export class RedisBreakerStateStore implements BreakerStateStore {
     return stored[0] === null ? undefined : toStored(stored);
   }
 
-  /** {@inheritDoc @botkeel/core!BreakerStateStore.write} */
+  /** Stores `record` when it is newer than the stored one (one script) and answers what is stored afterwards. */
   async write(
     name: string,
     record: BreakerStateRecord,
@@ -117,7 +117,7 @@ export class RedisBreakerStateStore implements BreakerStateStore {
     return toStored(reply as (string | null)[]);
   }
 
-  /** {@inheritDoc @botkeel/core!BreakerStateStore.readCooldown} */
+  /** When the cooldown of `name` ends (ms since the epoch), or 0 when none is stored. */
   async readCooldown(name: string, options?: BreakerStoreCallOptions): Promise<number> {
     const stored = await this.executor.run(
       'breaker readCooldown',
@@ -127,7 +127,7 @@ export class RedisBreakerStateStore implements BreakerStateStore {
     return stored === null ? 0 : Number(stored);
   }
 
-  /** {@inheritDoc @botkeel/core!BreakerStateStore.extendCooldown} */
+  /** Extends the cooldown of `name` to `untilMs` unless a later one is stored; answers the end stored afterwards. */
   async extendCooldown(name: string, untilMs: number, options: BreakerStoreWriteOptions): Promise<number> {
     const ttlMs = checkTtl(options.ttlMs);
     const reply = await this.executor.run(

@@ -90,7 +90,7 @@ export class RedisCheckpointStore implements CheckpointStore {
     this.idleTtlMs = context.options.idleTtlMs ?? 0;
   }
 
-  /** {@inheritDoc @botkeel/core!CheckpointStore.load} */
+  /** The latest checkpoint of `threadId`, or `undefined` for a thread never saved. */
   async load(threadId: string): Promise<Checkpoint | undefined> {
     const record = await this.executor.run('checkpoint load', () =>
       this.client.lindex(this.keys.key(threadId, 'history'), 0),
@@ -98,7 +98,7 @@ export class RedisCheckpointStore implements CheckpointStore {
     return record === null ? undefined : toCheckpoint(threadId, record);
   }
 
-  /** {@inheritDoc @botkeel/core!CheckpointStore.save} */
+  /** Saves version `expectedVersion + 1`, or rejects with `VERSION_CONFLICT` when the thread moved on. */
   async save(threadId: string, snapshot: unknown, options: SaveCheckpointOptions): Promise<Checkpoint> {
     const parsed = (() => {
       const result = saveOptionsSchema.safeParse(options);
@@ -128,7 +128,7 @@ export class RedisCheckpointStore implements CheckpointStore {
     return toCheckpoint(threadId, record);
   }
 
-  /** {@inheritDoc @botkeel/core!CheckpointStore.history} */
+  /** Up to `limit` most recent checkpoints of `threadId`, newest first. */
   async history(threadId: string, limit: number): Promise<Checkpoint[]> {
     const count = Math.max(0, Math.floor(limit));
     if (count === 0) return [];

@@ -77,7 +77,7 @@ export class RedisDebounceStore implements DebounceStore {
     });
   }
 
-  /** {@inheritDoc @botkeel/core!DebounceStore.push} */
+  /** Appends `item` to the pending burst of `key` (one script call); returns the burst's size and due time. */
   async push(
     key: string,
     item: string,
@@ -95,7 +95,7 @@ export class RedisDebounceStore implements DebounceStore {
     return { count: reply[0], dueAtMs: Number(reply[1]) };
   }
 
-  /** {@inheritDoc @botkeel/core!DebounceStore.claimDue} */
+  /** Claims batches whose lease ended, then due bursts, atomically per shard (one script call per shard). */
   async claimDue(options: ClaimDueOptions): Promise<DebounceBatch[]> {
     const { nowMs, leaseMs, limit } = options;
     const dueBeforeMs = Math.max(nowMs, options.dueBeforeMs ?? nowMs);
@@ -119,7 +119,7 @@ export class RedisDebounceStore implements DebounceStore {
     return batches;
   }
 
-  /** {@inheritDoc @botkeel/core!DebounceStore.ack} */
+  /** Removes the claimed batch of `key` when `batchId` is still the claimed one; a waiting burst becomes ready. */
   async ack(key: string, batchId: string): Promise<void> {
     const shard = this.shardOf(key);
     await this.executor.run('debounce ack', () =>
@@ -137,7 +137,7 @@ export class RedisDebounceStore implements DebounceStore {
     );
   }
 
-  /** {@inheritDoc @botkeel/core!DebounceStore.extendLease} */
+  /** Moves the lease end of a claimed batch to `nowMs + leaseMs`; false when it is not claimed any more. */
   async extendLease(key: string, batchId: string, leaseMs: number, nowMs: number): Promise<boolean> {
     const shard = this.shardOf(key);
     const reply = await this.executor.run('debounce extendLease', () =>
@@ -150,7 +150,7 @@ export class RedisDebounceStore implements DebounceStore {
     return reply === 1;
   }
 
-  /** {@inheritDoc @botkeel/core!DebounceStore.nextDueAt} */
+  /** The earliest due time of a ready burst or lease end of a claimed batch, if anything is stored. */
   async nextDueAt(): Promise<number | undefined> {
     const replies = await Promise.all(
       this.shards.map((shard) =>

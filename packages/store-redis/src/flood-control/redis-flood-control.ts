@@ -122,7 +122,7 @@ export class RedisFloodControl implements FloodControl {
     this.keyBase = `${prefix}:flood:{${prefix}}:`;
   }
 
-  /** {@inheritDoc @botkeel/core!FloodControl.acquire} */
+  /** Tries to spend one slot of the global and of the chat's budget, atomically (one script call). */
   async acquire(request: FloodRequest, options: { signal?: AbortSignal } = {}): Promise<FloodDecision> {
     if (options.signal?.aborted === true) throw new AbortedError();
     const chatBudget = request.chatKind === 'group' ? this.limits.groupChat : this.limits.privateChat;
@@ -145,7 +145,7 @@ export class RedisFloodControl implements FloodControl {
     return { allowed: false, waitMs: reply[1], reason: reply[2] === 'cooldown' ? 'cooldown' : 'budget' };
   }
 
-  /** {@inheritDoc @botkeel/core!FloodControl.pause} */
+  /** Pauses every send in `scope` for `durationMs` from now; never shortens a longer pause. */
   async pause(scope: FloodScope, durationMs: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (options.signal?.aborted === true) throw new AbortedError();
     const nowMs = this.clock.now();

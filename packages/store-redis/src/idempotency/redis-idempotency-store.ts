@@ -58,7 +58,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.keys = new KeySpace(context.options.keyPrefix, 'idempotency');
   }
 
-  /** {@inheritDoc @botkeel/core!IdempotencyStore.begin} */
+  /** Starts work on `key` unless it is done or in progress (one `SET … NX PX … GET`). */
   async begin(key: string, options: { leaseMs: number }): Promise<IdempotencyBegin> {
     const token = randomUUID();
     const leaseMs = positiveMs(options.leaseMs);
@@ -72,7 +72,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return { status: 'in-progress' };
   }
 
-  /** {@inheritDoc @botkeel/core!IdempotencyStore.complete} */
+  /** Stores the result for `ttlMs` and ends the lease, only while `token` still owns it. */
   async complete(key: string, token: string, result: string, options: { ttlMs: number }): Promise<void> {
     const ttlMs = positiveMs(options.ttlMs);
     await this.executor.run('idempotency complete', () =>
@@ -84,7 +84,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     );
   }
 
-  /** {@inheritDoc @botkeel/core!IdempotencyStore.release} */
+  /** Gives up the lease, only while `token` still owns it, so the key can be started again. */
   async release(key: string, token: string): Promise<void> {
     await this.executor.run('idempotency release', () =>
       releaseScript.run(this.client, [this.keys.key(key)], [startedPrefix + token]),

@@ -8,7 +8,8 @@ import { RedisScript } from '../internal/redis-script.js';
  * KEYS: every check's key, request after request.
  * ARGV: requestCount, then per request: cost, checkCount, then per check: intervalMs, capacityMs.
  * Returns per request three integers: allowed (1/0), remaining, retryAfterMs (-1 = never).
- * A key's TTL is the time until its bucket is full again, so idle keys vanish.
+ * A key's TTL is the time until its bucket is full again, so idle keys vanish. Numbers passed to
+ * `redis.call` are written with 17 significant digits, so arrival times round-trip exactly.
  */
 export const gcraScript = new RedisScript(
   'ratelimit-gcra',
@@ -52,7 +53,7 @@ for request = 1, requests do
   if allowed then
     for check = 1, checks do
       local nextTat = nextTats[check]
-      redis.call('SET', KEYS[keyIndex + check - 1], string.format('%.4f', nextTat), 'PX', math.max(1, math.ceil(nextTat - now)))
+      redis.call('SET', KEYS[keyIndex + check - 1], nextTat, 'PX', math.max(1, math.ceil(nextTat - now)))
     end
     retryAfter = 0
   end

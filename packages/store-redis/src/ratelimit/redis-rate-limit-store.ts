@@ -58,7 +58,7 @@ interface PendingRequest {
  * ```
  */
 export class RedisRateLimitStore implements RateLimitStore {
-  /** {@inheritDoc @botkeel/core!RateLimitStore.name} */
+  /** The `source` its decisions report (default `'redis'`). */
   readonly name: string;
   private readonly client: RedisClient;
   private readonly executor: RedisExecutor;
@@ -78,7 +78,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.keyBase = `${prefix}:ratelimit:{${prefix}}:`;
   }
 
-  /** {@inheritDoc @botkeel/core!RateLimitStore.consume} */
+  /** Spends `cost` units on every check at once, or on none (one script call, coalesced per tick). */
   consume(
     checks: readonly RateCheck[],
     cost: number,
