@@ -5,4 +5,4 @@
  * @packageDocumentation
  * @module @botkeel/core/openai
  */
-export {};
+export { openAiProvider, type OpenAiProviderOptions } from './openai-provider.js';

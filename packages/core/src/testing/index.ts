@@ -15,3 +15,4 @@ export { checkpointStoreConformance, type CheckpointStoreConformanceOptions, typ
 export { lockStoreConformance, type LockStoreConformanceOptions, type LockStoreFactory, type LockStoreFactoryContext } from '../lock/lock-store-conformance.js';
 export { breakerStateStoreConformance, type BreakerStateStoreConformanceOptions } from '../resilience/breaker-state-store-conformance.js';
 export { createScriptedProvider, type ScriptedProvider, type ScriptedProviderOptions, type ScriptStep, type ScriptedCall } from '../llm/scripted-provider.js';
+export { startFakeOpenAI, type FakeOpenAIServer, type FakeOpenAIOptions, type FakeOpenAIStep, type FakeOpenAIRequest } from '../openai/fake-openai-server.js';
