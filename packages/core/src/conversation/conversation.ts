@@ -25,7 +25,7 @@ import {
   type TurnOptions,
   type TurnResult,
 } from './conversation-types.js';
-import { handoffStateOf } from './escalation.js';
+import { type EscalationEmitted, handoffStateOf } from './escalation.js';
 import { migrateSnapshot } from './migrations.js';
 import { waitUntilSettled } from './settle.js';
 
@@ -67,9 +67,10 @@ function isInHandoff(snapshot: MachineSnapshot, handoffState: string): boolean {
  * Outputs: the machine sends replies with xstate's `emit` action — `emit({ type: 'reply', text })` —
  * from any action, including an invoked LLM call's `onDone`. Emitted events are outputs of the turn,
  * not state: they are not persisted and are returned once. `ESCALATE` (added by
- * {@link withEscalation}) emits `{ type: 'escalation', reason }` and lands in the handoff state; a
- * turn on a finished conversation (handed off, or in another final state) delivers nothing and saves
- * nothing; `reset` gives it back to the bot.
+ * {@link withEscalation}) emits `{ type: 'escalation', reason }` and lands in the handoff state. A
+ * turn on a finished conversation delivers nothing and saves nothing (`reset` gives it back to the
+ * bot) — except `ESCALATE` on one that ended in another final state, which is moved to the handoff
+ * state directly (xstate cannot leave a final state; the handoff's entry actions do not run then).
  *
  * Delayed events (`after`) fire on the injected clock while a turn runs; xstate cannot persist
  * pending timers, so a delay does not survive the end of a turn.
@@ -138,6 +139,44 @@ export function createConversation<TMachine extends AnyStateMachine>(
       { cause, retryable: false },
     );
 
+  /**
+   * ESCALATE on a conversation that ended in another final state: xstate cannot leave a final state,
+   * so the handoff snapshot is resolved directly (its entry actions do not run) and saved.
+   */
+  const escalateFinished = async (
+    threadId: string,
+    checkpoint: Checkpoint,
+    current: MachineSnapshot,
+    rawReason: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<TurnResult<TMachine>> => {
+    const reason = typeof rawReason === 'string' && rawReason !== '' ? rawReason : 'unspecified';
+    const handedOff = machine.resolveState({ value: handoffState, context: current.context });
+    throwIfAborted(signal);
+    const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
+      checkpoints.save(threadId, machine.getPersistedSnapshot(handedOff), {
+        expectedVersion: checkpoint.version,
+        machineVersion,
+        nowMs: clock.now(),
+        ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
+      }),
+    );
+    escalationCounter.add(1, { reason });
+    const escalationEmitted: EscalationEmitted = { type: 'escalation', reason };
+    return {
+      threadId,
+      version: saved.version,
+      machineVersion,
+      state: handoffState,
+      context: current.context as ContextFrom<TMachine>,
+      status: 'done',
+      isHandedOff: true,
+      replies: [],
+      escalation: { reason },
+      emitted: [escalationEmitted],
+    };
+  };
+
   const run = async (
     threadId: string,
     events: readonly ConversationEvent<TMachine>[],
@@ -151,6 +190,12 @@ export function createConversation<TMachine extends AnyStateMachine>(
     const wasHandedOff = isInHandoff(snapshotOf(actor), handoffState);
     // A finished conversation (handed off or in another final state) takes no events: nothing to save.
     const wasFinished = checkpoint !== undefined && snapshotOf(actor).status !== 'active';
+    const escalate = (events as readonly { type: string; reason?: unknown }[]).find(
+      (event) => event.type === 'ESCALATE',
+    );
+    if (wasFinished && !wasHandedOff && escalate !== undefined && checkpoint !== undefined) {
+      return escalateFinished(threadId, checkpoint, snapshotOf(actor), escalate.reason, signal);
+    }
     const emitted: { type: string }[] = [];
     let machineError: { error: unknown } | undefined;
     actor.on('*', (event: { type: string }) => emitted.push(event));

@@ -233,6 +233,40 @@ describe('createConversation', () => {
     ]);
   });
 
+  it('escalates a conversation that ended in another final state, which xstate itself cannot leave', async () => {
+    const machine = withEscalation(
+      setup({ types: { context: {} as { order: string } } }).createMachine({
+        id: 'shop',
+        initial: 'open',
+        context: { order: 'A-1' },
+        states: { open: { on: { CLOSE: 'closed' } }, closed: { type: 'final' }, handoff: {} },
+      }),
+      { handoffState: 'handoff' },
+    );
+    const checkpoints = new MemoryCheckpointStore();
+    const conversation = createConversation({ machine, checkpoints, clock: createManualClock(0) });
+    expect(await conversation.turn('chat:1', [{ type: 'CLOSE' }])).toMatchObject({
+      state: 'closed',
+      status: 'done',
+      version: 1,
+    });
+    expect(await conversation.turn('chat:1', [{ type: 'CLOSE' }])).toMatchObject({
+      state: 'closed',
+      version: 1,
+    });
+    const result = await conversation.escalate('chat:1', 'complaint');
+    expect(result).toMatchObject({
+      state: 'handoff',
+      status: 'done',
+      isHandedOff: true,
+      version: 2,
+      escalation: { reason: 'complaint' },
+      context: { order: 'A-1' },
+    });
+    const after = await conversation.turn('chat:1', [{ type: 'ESCALATE', reason: 'again' }]);
+    expect(after).toMatchObject({ state: 'handoff', isHandedOff: true, version: 2, escalation: undefined });
+  });
+
   it('escalates with a reason through escalate() and counts the default reason as unspecified', async () => {
     const checkpoints = new MemoryCheckpointStore();
     const conversation = createConversation({
