@@ -8,3 +8,4 @@
 export * from './inbound/index.js';
 export * from './outbound/index.js';
 export * from './polling/index.js';
+export * from './handoff/index.js';

@@ -81,6 +81,8 @@ export const repliedMessageSchema = z.object({
   chat: chatSchema,
   date: z.number().int().nonnegative(),
   text: longText.optional(),
+  /** Set on the service message that opened a forum topic (what topic messages reply to). */
+  forum_topic_created: z.object({ name: shortText }).optional(),
 });
 
 /** A message (also an edited message or a channel post). */
