@@ -9,8 +9,8 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 const keyCount = 10_000;
 const keys = Array.from({ length: keyCount }, (_, index) => `user:${index}`);
-const roundMs = 600;
-const rounds = 7;
+const roundMs = 400;
+const rounds = 12;
 
 interface Contender {
   name: string;
