@@ -18,7 +18,7 @@ export {
 const longMs = 600_000;
 
 /**
- * The suite every {@link DedupeStore} runs (memory here; Redis and Postgres in their packages).
+ * The suite every `DedupeStore` runs (memory here; Redis and Postgres in their packages).
  * Call it at the top level of a vitest file; it registers one `describe` block. Every test uses
  * fresh random keys, so a shared server and prefix are fine. See {@link StoreConformanceOptions}
  * for `time: 'manual'` (injected clock) versus `time: 'real'` (the backend keeps time).

@@ -27,7 +27,7 @@ export type StoreFactory<Store> = (context: StoreFactoryContext) => Store | Prom
  *   stores, and Redis/Postgres stores that send `clock.now()` to the server as an argument. The suite
  *   passes a manual clock and advances it, so expiry is checked to the millisecond and nothing sleeps.
  * - `'real'` is for stores whose backend keeps time itself (Redis `TIME` or `PX`, Postgres `now()`),
- *   where moving a manual clock would change nothing. The suite passes {@link systemClock} and really
+ *   where moving a manual clock would change nothing. The suite passes `systemClock` and really
  *   waits. Expiry checks use short leases and TTLs (`realDurationMs`, default 100 ms) and wait three
  *   times that before asserting expiry; "still held" checks use durations of minutes, so a slow CI
  *   machine can make a real-time run slower, never flaky.

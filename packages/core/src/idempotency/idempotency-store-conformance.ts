@@ -12,7 +12,7 @@ import { type IdempotencyBegin, type IdempotencyStore } from './idempotency-stor
 const longMs = 600_000;
 
 /**
- * The suite every {@link IdempotencyStore} runs (memory here; Redis and Postgres in their
+ * The suite every `IdempotencyStore` runs (memory here; Redis and Postgres in their
  * packages). Call it at the top level of a vitest file. Every test uses fresh random keys; see
  * {@link StoreConformanceOptions} for `time: 'manual'` versus `time: 'real'`.
  *

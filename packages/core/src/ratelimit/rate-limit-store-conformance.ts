@@ -12,7 +12,7 @@ import { type RateCheck, type RateLimitStore, type RateRule } from './rate-limit
 const longWindowMs = 3_600_000;
 
 /**
- * The suite every {@link RateLimitStore} runs (memory here; Redis in its package). Call it at the
+ * The suite every `RateLimitStore` runs (memory here; Redis in its package). Call it at the
  * top level of a vitest file. Every test uses fresh random keys. In `time: 'manual'` mode the
  * suite checks GCRA to the millisecond (5 units with burst 5, the 6th denied with `retryAfterMs`
  * exactly one interval, a unit back after exactly that); in `time: 'real'` mode (the backend keeps
