@@ -1,0 +1,74 @@
+/** Text decoded from a base64 or hexadecimal run found in a message. */
+export interface DecodedPayload {
+  /** Which encoding the run used. */
+  readonly encoding: 'base64' | 'hex';
+  /** The decoded text (readable: mostly letters, digits, spaces and punctuation). */
+  readonly text: string;
+}
+
+/** Shortest run worth decoding: 24 base64 characters hold 18 bytes, enough for "ignore all rules". */
+const minimumBase64Run = 24;
+/** 32 hexadecimal digits hold 16 bytes. */
+const minimumHexRun = 32;
+const maximumRuns = 8;
+const maximumRunLength = 8192;
+
+const base64Run = /[A-Za-z0-9+/_-]{24,8192}={0,2}/g;
+const hexRun = /(?:[0-9a-fA-F]{2}[ :]?){16,4096}|(?:\\x[0-9a-fA-F]{2}){16,2048}/g;
+const hexDigitsOnly = /[^0-9a-fA-F]/g;
+
+/** True when at least 90 % of the characters are printable and there are at least two words. */
+function isReadable(text: string): boolean {
+  if (text.length < 8) return false;
+  let printable = 0;
+  let spaces = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 0x20) spaces += 1;
+    if ((code >= 0x20 && code < 0x7f) || code === 0x0a || (code >= 0xa0 && code !== 0xfffd)) {
+      printable += 1;
+    }
+  }
+  return spaces >= 1 && printable >= text.length * 0.9;
+}
+
+function hasLetterMix(run: string): boolean {
+  // Plain long words and numbers are not base64: require upper, lower and a digit or a symbol,
+  // or at least both cases for long runs.
+  let upper = false;
+  let lower = false;
+  let other = false;
+  for (let index = 0; index < run.length; index += 1) {
+    const code = run.charCodeAt(index);
+    if (code >= 0x41 && code <= 0x5a) upper = true;
+    else if (code >= 0x61 && code <= 0x7a) lower = true;
+    else other = true;
+    if (upper && lower && other) return true;
+  }
+  return upper && lower && run.length >= 32;
+}
+
+/**
+ * Finds base64 and hexadecimal runs long enough to hide an instruction and returns the readable ones,
+ * decoded. Bounded: at most 8 runs of at most 8 KB each.
+ */
+export function decodeEncodedPayloads(text: string): DecodedPayload[] {
+  if (text.length < minimumBase64Run) return [];
+  const payloads: DecodedPayload[] = [];
+  for (const match of text.matchAll(base64Run)) {
+    if (payloads.length >= maximumRuns) break;
+    const run = match[0];
+    if (!hasLetterMix(run)) continue;
+    const decoded = Buffer.from(run.slice(0, maximumRunLength), 'base64').toString('utf8');
+    if (isReadable(decoded)) payloads.push({ encoding: 'base64', text: decoded });
+  }
+  if (text.length < minimumHexRun) return payloads;
+  for (const match of text.matchAll(hexRun)) {
+    if (payloads.length >= maximumRuns) break;
+    const digits = match[0].replace(/\\x/g, '').replace(hexDigitsOnly, '');
+    if (digits.length < minimumHexRun) continue;
+    const decoded = Buffer.from(digits.slice(0, maximumRunLength), 'hex').toString('utf8');
+    if (isReadable(decoded)) payloads.push({ encoding: 'hex', text: decoded });
+  }
+  return payloads;
+}

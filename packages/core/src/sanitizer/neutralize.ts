@@ -1,0 +1,66 @@
+import { roleTagExpression, roleTagMatchingText } from './role-tags.js';
+
+/**
+ * Replacements for the characters role tags and delimiters are made of. Each looks alike, is stable
+ * under NFKC and is not folded back by the sanitizer, so a neutralized tag stays readable as data but
+ * no longer parses as a tag.
+ */
+const replacements: ReadonlyMap<number, string> = new Map(
+  [
+    ['<', '\u2039'],
+    ['>', '\u203a'],
+    ['|', '\u00a6'],
+    ['[', '\u2045'],
+    [']', '\u2046'],
+    ['#', '\u266f'],
+    [':', '\ua789'],
+    ['"', '\u201d'],
+    ["'", '\u02bc'],
+    ['`', '\u02cb'],
+    ['-', '\u2010'],
+    ['=', '\ua78a'],
+    ['*', '\u2217'],
+    ['~', '\u223c'],
+  ].map(([from, to]) => [(from as string).charCodeAt(0), to as string]),
+);
+
+const maxPasses = 4;
+
+function replaceRange(codes: string[], text: string, start: number, end: number): void {
+  for (let index = start; index < end; index += 1) {
+    const replacement = replacements.get(text.charCodeAt(index));
+    if (replacement !== undefined) codes[index] = replacement;
+  }
+}
+
+function replaceAllDelimiters(text: string): string {
+  const codes = text.split('');
+  replaceRange(codes, text, 0, text.length);
+  return codes.join('');
+}
+
+/**
+ * Breaks every role tag and delimiter in NFKC text by swapping its punctuation for look-alikes:
+ * `<|im_start|>` becomes `‹¦im_start¦›`, `### system` becomes `♯♯♯ system`. Letters are untouched and
+ * the length (in code units) is kept.
+ */
+export function neutralizeRoleTags(nfkcText: string): string {
+  let text = nfkcText;
+  for (let pass = 0; pass < maxPasses; pass += 1) {
+    const matchingText = roleTagMatchingText(text);
+    if (matchingText.length !== text.length) return replaceAllDelimiters(text);
+    roleTagExpression.lastIndex = 0;
+    let found = roleTagExpression.exec(matchingText);
+    if (found === null) return text;
+    const codes = text.split('');
+    while (found !== null) {
+      replaceRange(codes, text, found.index, found.index + found[0].length);
+      if (found[0].length === 0) roleTagExpression.lastIndex += 1;
+      found = roleTagExpression.exec(matchingText);
+    }
+    roleTagExpression.lastIndex = 0;
+    text = codes.join('');
+  }
+  // Still something after several passes: break every delimiter character.
+  return replaceAllDelimiters(text);
+}

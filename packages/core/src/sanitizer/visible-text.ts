@@ -1,0 +1,115 @@
+/** The visible text of a message and what was hidden in it. */
+export interface VisibleText {
+  /** The text without invisible/control characters, capped at `maxLength` code units. */
+  readonly text: string;
+  /** ASCII decoded from invisible Unicode tag characters (U+E0020–U+E007E), capped. */
+  readonly tagText: string;
+  /** How many invisible or control characters were removed (tag characters included). */
+  readonly removedCount: number;
+  /** True when visible text was cut at `maxLength`. */
+  readonly isTruncated: boolean;
+}
+
+function isInvisibleUnit(code: number): boolean {
+  if (code < 0x20) return code !== 0x09 && code !== 0x0a && code !== 0x0d;
+  if (code < 0x7f) return false;
+  if (code <= 0x9f) return true;
+  if (code < 0x00ad) return false;
+  return (
+    code === 0x00ad ||
+    code === 0x034f ||
+    code === 0x061c ||
+    code === 0x115f ||
+    code === 0x1160 ||
+    code === 0x17b4 ||
+    code === 0x17b5 ||
+    (code >= 0x180b && code <= 0x180f) ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x206f) ||
+    code === 0x3164 ||
+    (code >= 0xfe00 && code <= 0xfe0f) ||
+    code === 0xfeff ||
+    code === 0xffa0 ||
+    (code >= 0xfff9 && code <= 0xfffb)
+  );
+}
+
+/** Fast path: a string without surrogates or invisible units needs no work at all. */
+function hasSuspectUnit(input: string): boolean {
+  for (let index = 0; index < input.length; index += 1) {
+    const code = input.charCodeAt(index);
+    if ((code >= 0xd800 && code <= 0xdfff) || isInvisibleUnit(code)) return true;
+  }
+  return false;
+}
+
+function isInvisibleCodePoint(codePoint: number): boolean {
+  return (
+    (codePoint >= 0xe0000 && codePoint <= 0xe007f) ||
+    (codePoint >= 0xe0100 && codePoint <= 0xe01ef) ||
+    (codePoint >= 0x1d173 && codePoint <= 0x1d17a)
+  );
+}
+
+/**
+ * Removes zero-width, bidi, control, tag and variation-selector characters and lone surrogates, and
+ * caps the result at `maxLength` code units without splitting a surrogate pair. Everything else (the
+ * user's words, emoji, line breaks and tabs) is kept as typed. Linear in the scanned input.
+ */
+export function toVisibleText(input: string, maxLength: number): VisibleText {
+  if (input.length <= maxLength && !hasSuspectUnit(input)) {
+    return { text: input, tagText: '', removedCount: 0, isTruncated: false };
+  }
+  let text = '';
+  let tagText = '';
+  let removedCount = 0;
+  let isTruncated = false;
+  let segmentStart = 0;
+  let index = 0;
+  const length = input.length;
+  while (index < length) {
+    if (text.length + (index - segmentStart) >= maxLength) {
+      isTruncated = true;
+      break;
+    }
+    const code = input.charCodeAt(index);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = index + 1 < length ? input.charCodeAt(index + 1) : 0;
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        const codePoint = ((code - 0xd800) << 10) + (next - 0xdc00) + 0x10000;
+        if (isInvisibleCodePoint(codePoint)) {
+          text += input.slice(segmentStart, index);
+          if (codePoint >= 0xe0020 && codePoint <= 0xe007e && tagText.length < maxLength) {
+            tagText += String.fromCharCode(codePoint - 0xe0000);
+          }
+          removedCount += 1;
+          index += 2;
+          segmentStart = index;
+          continue;
+        }
+        if (text.length + (index - segmentStart) + 2 > maxLength) {
+          isTruncated = true;
+          break;
+        }
+        index += 2;
+        continue;
+      }
+      text += input.slice(segmentStart, index);
+      removedCount += 1;
+      index += 1;
+      segmentStart = index;
+      continue;
+    }
+    if ((code >= 0xdc00 && code <= 0xdfff) || isInvisibleUnit(code)) {
+      text += input.slice(segmentStart, index);
+      removedCount += 1;
+      index += 1;
+      segmentStart = index;
+      continue;
+    }
+    index += 1;
+  }
+  text += input.slice(segmentStart, index);
+  return { text, tagText, removedCount, isTruncated };
+}
