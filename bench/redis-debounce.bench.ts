@@ -51,41 +51,51 @@ await pushes(pushStore, 1, 300);
 const one = await pushes(pushStore, 1, 2_000);
 const fifty = await pushes(pushStore, 50, 2_000);
 
-// Flush lag: 10,000 chats, three messages each pushed round-robin over three instances, bursts due
+// Flush lag: `chats` chats, three messages each pushed round-robin over three instances, bursts due
 // 2 s after their last message (longer than a round of pushes takes, so every chat is one burst);
 // lag = flush start − due time.
-const chats = 10_000;
-const lags: number[] = [];
-let flushedItems = 0;
-const debouncers: Debouncer<string>[] = clients.map((client) =>
-  createDebouncer<string>({
-    store: new RedisDebounceStore({ client, keyPrefix: `${prefix}:flush` }),
-    quietMs: 2_000,
-    maxWaitMs: 5_000,
-    maxItems: 10,
-    concurrency: 64,
-    codec: { encode: (item) => item, decode: (text) => text },
-    onFlush: (_key, items, { dueAtMs }) => {
-      lags.push(Date.now() - dueAtMs);
-      flushedItems += items.length;
-    },
-  }),
-);
-for (const debouncer of debouncers) debouncer.start();
-const pushStarted = Date.now();
-for (let message = 0; message < 3; message += 1) {
-  const inFlight: Promise<unknown>[] = [];
-  for (let chat = 0; chat < chats; chat += 1) {
-    inFlight.push(debouncers[(chat + message) % 3]!.push(`chat:${chat}`, `${message}`));
-    if (inFlight.length >= 150) await Promise.all(inFlight.splice(0));
+async function flushLag(chats: number, run: string) {
+  const lags: number[] = [];
+  let flushedItems = 0;
+  const debouncers: Debouncer<string>[] = clients.map((client) =>
+    createDebouncer<string>({
+      store: new RedisDebounceStore({ client, keyPrefix: `${prefix}:${run}` }),
+      quietMs: 2_000,
+      maxWaitMs: 5_000,
+      maxItems: 10,
+      concurrency: 64,
+      codec: { encode: (item) => item, decode: (text) => text },
+      onFlush: (_key, items, { dueAtMs }) => {
+        lags.push(Date.now() - dueAtMs);
+        flushedItems += items.length;
+      },
+    }),
+  );
+  for (const debouncer of debouncers) debouncer.start();
+  const pushStarted = Date.now();
+  for (let message = 0; message < 3; message += 1) {
+    const inFlight: Promise<unknown>[] = [];
+    for (let chat = 0; chat < chats; chat += 1) {
+      inFlight.push(debouncers[(chat + message) % 3]!.push(`chat:${chat}`, `${message}`));
+      if (inFlight.length >= 150) await Promise.all(inFlight.splice(0));
+    }
+    await Promise.all(inFlight);
   }
-  await Promise.all(inFlight);
+  const pushSeconds = (Date.now() - pushStarted) / 1_000;
+  while (flushedItems < chats * 3 && Date.now() - pushStarted < 40_000) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await Promise.all(debouncers.map((debouncer) => debouncer.stop()));
+  return {
+    pushesPerSecond: (chats * 3) / pushSeconds,
+    flushes: lags.length,
+    flushedItems,
+    ...quantiles(lags),
+  };
 }
-const pushSeconds = (Date.now() - pushStarted) / 1_000;
-while (flushedItems < chats * 3 && Date.now() - pushStarted < 40_000)
-  await new Promise((resolve) => setTimeout(resolve, 20));
-await Promise.all(debouncers.map((debouncer) => debouncer.stop()));
-const lag = quantiles(lags);
+
+const small = await flushLag(1_000, 'flush-1k');
+const large = await flushLag(10_000, 'flush-10k');
 
 console.log('| measurement | value |');
 console.log('|---|---|');
@@ -94,13 +104,17 @@ console.log(`| push, 1 caller: pushes/s | ${Math.round(one.perSecond).toLocaleSt
 console.log(
   `| push, 50 callers: pushes/s (p50 / p99) | ${Math.round(fifty.perSecond).toLocaleString('en-US')} (${fifty.p50.toFixed(0)} µs / ${fifty.p99.toFixed(0)} µs) |`,
 );
-console.log(
-  `| 10,000 chats × 3 messages over 3 instances: pushes/s | ${Math.round((chats * 3) / pushSeconds).toLocaleString('en-US')} |`,
-);
-console.log(
-  `| flushes / items delivered | ${lags.length.toLocaleString('en-US')} / ${flushedItems.toLocaleString('en-US')} |`,
-);
-console.log(`| flush lag after due: p50 / p99 | ${lag.p50} ms / ${lag.p99} ms |`);
+for (const [chats, result] of [
+  [1_000, small],
+  [10_000, large],
+] as const) {
+  const label = `${chats.toLocaleString('en-US')} chats × 3 messages over 3 instances`;
+  console.log(`| ${label}: pushes/s | ${Math.round(result.pushesPerSecond).toLocaleString('en-US')} |`);
+  console.log(
+    `| ${label}: flushes / items delivered | ${result.flushes.toLocaleString('en-US')} / ${result.flushedItems.toLocaleString('en-US')} |`,
+  );
+  console.log(`| ${label}: flush lag after due, p50 / p99 | ${result.p50} ms / ${result.p99} ms |`);
+}
 
 let cursor = '0';
 do {
