@@ -1,12 +1,4 @@
-import {
-  type Actor,
-  type AnyActorRef,
-  type AnyStateMachine,
-  type ContextFrom,
-  type Snapshot,
-  type StateValue,
-  createActor,
-} from 'xstate';
+import { type AnyActorRef, type AnyStateMachine, type ContextFrom, type Snapshot, createActor } from 'xstate';
 import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
@@ -26,19 +18,8 @@ import {
   type TurnResult,
 } from './conversation-types.js';
 import { type EscalationEmitted, handoffStateOf } from './escalation.js';
-import { migrateSnapshot } from './migrations.js';
+import { type MachineSnapshot, restoreActor, snapshotOf } from './restore-actor.js';
 import { waitUntilSettled } from './settle.js';
-
-interface MachineSnapshot {
-  readonly status: string;
-  readonly value: StateValue;
-  readonly context: unknown;
-  readonly error?: unknown;
-}
-
-function snapshotOf(actor: AnyActorRef): MachineSnapshot {
-  return actor.getSnapshot() as MachineSnapshot;
-}
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new AbortedError('The turn was aborted', { cause: signal.reason });
@@ -107,37 +88,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
   const conflictCounter = meter.createCounter(MetricNames.checkpointConflicts);
   const escalationCounter = meter.createCounter(MetricNames.handoffEscalations);
 
-  const restore = (threadId: string, checkpoint: Checkpoint | undefined): Actor<TMachine> => {
-    if (checkpoint === undefined) {
-      return createActor(machine, { clock, input: options.input?.(threadId) });
-    }
-    const snapshot = migrateSnapshot(
-      threadId,
-      checkpoint.snapshot,
-      checkpoint.machineVersion,
-      machineVersion,
-      migrations,
-    );
-    let actor: Actor<TMachine>;
-    try {
-      actor = createActor(machine, { clock, snapshot: snapshot as Snapshot<unknown> } as never);
-    } catch (error) {
-      throw notFitting(threadId, checkpoint, error);
-    }
-    const restored = snapshotOf(actor);
-    // Checked before start(): an actor that failed to restore would report its error globally.
-    if (restored.status === 'error' || restored.status === 'stopped') {
-      throw notFitting(threadId, checkpoint, restored.error);
-    }
-    return actor;
-  };
-
-  const notFitting = (threadId: string, checkpoint: Checkpoint, cause: unknown): BotkeelError =>
-    new BotkeelError(
-      'UNKNOWN_MACHINE_VERSION',
-      `Checkpoint ${checkpoint.version} of thread "${threadId}" (machine version ${checkpoint.machineVersion}) does not fit machine version ${machineVersion}; add a migration`,
-      { cause, retryable: false },
-    );
+  const restoreContext = { machine, clock, machineVersion, migrations, input: options.input };
 
   /**
    * ESCALATE on a conversation that ended in another final state: xstate cannot leave a final state,
@@ -186,7 +137,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
     throwIfAborted(signal);
     const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
     throwIfAborted(signal);
-    const actor = restore(threadId, checkpoint);
+    const actor = restoreActor(threadId, checkpoint, restoreContext);
     const wasHandedOff = isInHandoff(snapshotOf(actor), handoffState);
     // A finished conversation (handed off or in another final state) takes no events: nothing to save.
     const wasFinished = checkpoint !== undefined && snapshotOf(actor).status !== 'active';
