@@ -214,4 +214,25 @@ describe('pool exhaustion', () => {
     expect(await store.claim('busy:after', { leaseMs: 60_000 })).toBe('claimed');
     await pool.close();
   });
+
+  it('rejects a caller waiting for a client with ABORTED when its signal fires, and never sends its statement', async () => {
+    const pool = await createPool({
+      connectionString: testDatabaseUrl,
+      min: 1,
+      max: 1,
+      connectionTimeoutMs: 5_000,
+    });
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    const busy = await pool.connect();
+    try {
+      const controller = new AbortController();
+      const waiting = store.claim('aborted-wait', { leaseMs: 60_000, signal: controller.signal });
+      controller.abort();
+      await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });
+    } finally {
+      busy.release();
+    }
+    expect(await store.claim('aborted-wait', { leaseMs: 60_000 })).toBe('claimed');
+    await pool.close();
+  });
 });

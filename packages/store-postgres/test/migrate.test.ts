@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { applyMigrations } from '../src/migration/migrate.js';
 import { loadMigrationFiles } from '../src/migration/migration-files.js';
 import { migrate, createPool, type MigrateResult, type PostgresPool } from '@botkeel/store-postgres';
@@ -149,6 +150,46 @@ describe('migrate', () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  });
+
+  it('waits for the advisory lock held by another migrator, beyond the pool statement timeout', async () => {
+    const schema = newSchema('migrate_lock');
+    const holder = new pg.Client({ connectionString: testDatabaseUrl });
+    await holder.connect();
+    const shortPool = await createPool({
+      connectionString: testDatabaseUrl,
+      min: 1,
+      max: 1,
+      statementTimeoutMs: 200,
+    });
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('botkeel.migrate'), hashtext($1))`, [schema]);
+      let isSettled = false;
+      const migrating = migrate(shortPool, { schema }).finally(() => (isSettled = true));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(isSettled).toBe(false);
+      await holder.query('COMMIT');
+      expect((await migrating).applied).toEqual(shipped);
+    } finally {
+      await holder.end();
+      await shortPool.close();
+    }
+  });
+
+  it('gives up with TIMEOUT when the lock is held longer than timeoutMs', async () => {
+    const schema = newSchema('migrate_lock_timeout');
+    const holder = new pg.Client({ connectionString: testDatabaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('botkeel.migrate'), hashtext($1))`, [schema]);
+      await expect(migrate(pool, { schema, timeoutMs: 300 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect((await migrate(pool, { schema })).applied).toEqual(shipped);
   });
 
   it('rejects a schema that is not a plain identifier before running any SQL', async () => {

@@ -34,6 +34,7 @@ describe.skipIf(clusterBinaries === undefined)(
       const unhandled: unknown[] = [];
       const onUnhandled = (reason: unknown) => unhandled.push(reason);
       process.on('unhandledRejection', onUnhandled);
+      process.on('uncaughtException', onUnhandled);
       const checkpoints = new PostgresCheckpointStore({ pool, schema: 'botkeel', historyLimit: 3 });
       const dedupe = new PostgresDedupeStore({ pool, schema: 'botkeel' });
       const acknowledged = new Map<string, number>();
@@ -74,6 +75,7 @@ describe.skipIf(clusterBinaries === undefined)(
       phase = 'after';
       await workers;
       process.off('unhandledRejection', onUnhandled);
+      process.off('uncaughtException', onUnhandled);
 
       expect(failures.length).toBeGreaterThan(0);
       const codes = new Set(

@@ -1,9 +1,9 @@
 import { BotkeelError, createSafeLogger, type Logger, parseOptions } from '@botkeel/core';
-import { type Pool, type PoolClient } from 'pg';
+import { type Pool, type PoolClient, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 import { z } from 'zod';
 import { defaultSchema, tableNames, type TableNames } from '../sql/identifier.js';
 import { throwIfAborted, toStoreError } from '../sql/to-store-error.js';
-import { poolWaitBudgetMs } from '../sql/run-query.js';
+import { guardCheckedOutClient, poolWaitBudgetMs } from '../sql/run-query.js';
 import { loadMigrationFiles, type MigrationFile } from './migration-files.js';
 
 /** Options of {@link migrate}. */
@@ -12,6 +12,12 @@ export interface MigrateOptions {
   schema?: string;
   /** Where progress and warnings go. Default: silent. */
   logger?: Logger;
+  /**
+   * Budget of each statement of a migration, including the wait for the advisory lock while another
+   * instance migrates; it replaces the pool's (short) statement timeout inside migration
+   * transactions. Default 600000 (10 minutes).
+   */
+  timeoutMs?: number;
   /** Stops between migrations; the one running when it fires completes or rolls back whole. */
   signal?: AbortSignal;
 }
@@ -26,6 +32,7 @@ export interface MigrateResult {
 
 const migrateOptionsSchema = z.object({
   schema: z.string().default(defaultSchema),
+  timeoutMs: z.number().int().positive().default(600_000),
   logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null).optional(),
   signal: z.instanceof(AbortSignal).optional(),
 });
@@ -33,10 +40,29 @@ const migrateOptionsSchema = z.object({
 /** The advisory lock key shared by every migrator of one schema (two int4 halves). */
 const lockStatement = `SELECT pg_advisory_xact_lock(hashtext('botkeel.migrate'), hashtext($1))`;
 
-async function inTransaction<T>(client: PoolClient, names: TableNames, work: () => Promise<T>): Promise<T> {
+/** One migration session: the client, the schema's names and the per-statement budget. */
+interface Session {
+  readonly client: PoolClient;
+  readonly names: TableNames;
+  readonly timeoutMs: number;
+}
+
+/** Runs one statement with the migration budget also as pg's client-side read timeout. */
+function execute<Row extends QueryResultRow>(
+  session: Session,
+  text: string,
+  values?: unknown[],
+): Promise<QueryResult<Row>> {
+  return session.client.query<Row>({ text, values, query_timeout: session.timeoutMs + 1_000 } as QueryConfig);
+}
+
+async function inTransaction<T>(session: Session, work: () => Promise<T>): Promise<T> {
+  const { client, names } = session;
   await client.query('BEGIN');
   try {
-    await client.query(lockStatement, [names.schemaName]);
+    // SET cannot take parameters; the value is an integer validated by zod.
+    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(session.timeoutMs)}`);
+    await execute(session, lockStatement, [names.schemaName]);
     const result = await work();
     await client.query('COMMIT');
     return result;
@@ -46,8 +72,9 @@ async function inTransaction<T>(client: PoolClient, names: TableNames, work: () 
   }
 }
 
-async function bootstrap(client: PoolClient, names: TableNames): Promise<void> {
-  await inTransaction(client, names, async () => {
+async function bootstrap(session: Session): Promise<void> {
+  const { client, names } = session;
+  await inTransaction(session, async () => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${names.migrations} (
@@ -63,12 +90,12 @@ async function bootstrap(client: PoolClient, names: TableNames): Promise<void> {
 class MigrationBodyError extends Error {}
 
 async function applyOne(
-  client: PoolClient,
-  names: TableNames,
+  session: Session,
   file: MigrationFile,
   log: Logger,
 ): Promise<'applied' | 'already-applied'> {
-  return inTransaction(client, names, async () => {
+  const { client, names } = session;
+  return inTransaction(session, async () => {
     const recorded = await client.query<{ checksum: string }>(
       `SELECT checksum FROM ${names.migrations} WHERE id = $1`,
       [file.id],
@@ -85,7 +112,7 @@ async function applyOne(
     }
     await client.query(`SET LOCAL search_path TO ${names.schema}`);
     try {
-      await client.query(file.sql);
+      await execute(session, file.sql);
     } catch (error) {
       throw new MigrationBodyError(error instanceof Error ? error.message : String(error), { cause: error });
     }
@@ -140,14 +167,16 @@ export async function applyMigrations(
   } catch (error) {
     throw toStoreError(error, 'migrate', poolWaitBudgetMs(pool));
   }
+  const detach = guardCheckedOutClient(client);
   const applied: string[] = [];
   const alreadyApplied: string[] = [];
   let failure: unknown;
   try {
-    await bootstrap(client, names);
+    const session: Session = { client, names, timeoutMs: parsed.timeoutMs };
+    await bootstrap(session);
     for (const file of files) {
       throwIfAborted(parsed.signal, 'migrate');
-      const outcome = await applyOne(client, names, file, log);
+      const outcome = await applyOne(session, file, log);
       (outcome === 'applied' ? applied : alreadyApplied).push(file.name);
     }
     return { applied, alreadyApplied };
@@ -163,6 +192,7 @@ export async function applyMigrations(
     }
     throw toStoreError(error, 'migrate', poolWaitBudgetMs(pool));
   } finally {
+    detach();
     // A client that saw a connection error is discarded rather than returned to the pool.
     client.release(
       failure instanceof Error && !(failure instanceof MigrationBodyError) ? failure : undefined,

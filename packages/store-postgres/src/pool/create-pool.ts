@@ -9,6 +9,7 @@ import {
 import { type ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import { z } from 'zod';
+import { guardCheckedOutClient } from '../sql/run-query.js';
 import { describeTarget, type PostgresTarget } from './describe-target.js';
 
 /** Options of {@link createPool}. */
@@ -105,23 +106,30 @@ function toPgConfig(options: ParsedPoolOptions): pg.PoolConfig {
 }
 
 async function warmUp(pool: pg.Pool, count: number): Promise<void> {
-  const clients = await Promise.allSettled(Array.from({ length: Math.max(1, count) }, () => pool.connect()));
+  const connecting = Array.from({ length: Math.max(1, count) }, () =>
+    pool.connect().then((client) => ({ client, detach: guardCheckedOutClient(client) })),
+  );
+  const clients = await Promise.allSettled(connecting);
   let failure: unknown;
   for (const outcome of clients) {
     if (outcome.status === 'rejected') {
       failure ??= outcome.reason;
       continue;
     }
+    const { client, detach } = outcome.value;
     try {
-      if (failure === undefined) await outcome.value.query('SELECT 1');
-      outcome.value.release();
+      if (failure === undefined) await client.query('SELECT 1');
+      detach();
+      client.release();
     } catch (error) {
       failure ??= error;
-      outcome.value.release(error instanceof Error ? error : true);
+      detach();
+      client.release(error instanceof Error ? error : true);
     }
   }
-  if (failure !== undefined)
+  if (failure !== undefined) {
     throw failure instanceof Error ? failure : new Error('warm-up failed', { cause: failure });
+  }
 }
 
 function causeMessage(error: unknown): string {

@@ -1,5 +1,5 @@
 import { AbortedError } from '@botkeel/core';
-import { type Pool, type QueryResult, type QueryResultRow } from 'pg';
+import { type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { throwIfAborted, toStoreError } from './to-store-error.js';
 
 /** The pool's wait budget for a free client (`connectionTimeoutMillis`), or 0 when unknown. */
@@ -9,19 +9,29 @@ export function poolWaitBudgetMs(pool: Pool): number {
   return typeof budget === 'number' ? budget : 0;
 }
 
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, operation: string): Promise<T> {
+/**
+ * Settles with `work`, or rejects with `ABORTED` as soon as `signal` fires; a value that arrives
+ * after the abort is handed to `onLate` (e.g. to give a pool client back).
+ */
+function abortable<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  operation: string,
+  onLate: (value: T) => void = () => undefined,
+): Promise<T> {
   if (signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
+    let isAborted = false;
     const onAbort = () => {
-      // The statement may still run to its end on the server; its outcome is dropped here.
-      work.catch(() => undefined);
+      isAborted = true;
       reject(new AbortedError(`Postgres ${operation} was aborted`, { cause: signal.reason }));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(value);
+        if (isAborted) onLate(value);
+        else resolve(value);
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
@@ -32,8 +42,29 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, operati
 }
 
 /**
- * Runs one parameterised statement on the pool as an unnamed (never prepared) statement, so it works
- * through PgBouncer in transaction mode, and turns any failure into a typed Botkeel error.
+ * Listens for `error` events of a checked-out client (its connection dropped: server restart,
+ * network): without a listener Node treats them as uncaught. The failure also rejects the
+ * client's pending query, which is where callers see it. Returns the function that stops listening.
+ *
+ * @example
+ * ```ts
+ * const detach = guardCheckedOutClient(client);
+ * try { await client.query('SELECT 1'); } finally { detach(); client.release(); }
+ * ```
+ */
+export function guardCheckedOutClient(client: PoolClient): () => void {
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  return () => {
+    client.off('error', ignore);
+  };
+}
+
+/**
+ * Runs one parameterised statement on a pool client as an unnamed (never prepared) statement, so it
+ * works through PgBouncer in transaction mode, and turns any failure into a typed Botkeel error.
+ * An abort while waiting for a client means the statement is never sent; an abort after it was sent
+ * rejects at once while the statement still completes on the server.
  *
  * @param operation - What is attempted, for error messages, e.g. `'dedupe claim'`.
  * @example
@@ -49,8 +80,27 @@ export async function runQuery<Row extends QueryResultRow>(
   signal?: AbortSignal,
 ): Promise<QueryResult<Row>> {
   throwIfAborted(signal, operation);
+  let client: PoolClient;
   try {
-    return await abortable(pool.query<Row>(text, [...values]), signal, operation);
+    client = await abortable(pool.connect(), signal, operation, (late) => late.release());
+  } catch (error) {
+    throw toStoreError(error, operation, poolWaitBudgetMs(pool));
+  }
+  const detach = guardCheckedOutClient(client);
+  const running = client.query<Row>(text, [...values]);
+  // Like pg's own pool.query: a client whose statement failed is discarded, never reused.
+  running.then(
+    () => {
+      detach();
+      client.release();
+    },
+    (error: unknown) => {
+      detach();
+      client.release(error instanceof Error ? error : true);
+    },
+  );
+  try {
+    return await abortable(running, signal, operation);
   } catch (error) {
     throw toStoreError(error, operation, poolWaitBudgetMs(pool));
   }
