@@ -175,6 +175,26 @@ describe('createChatLock', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 
+  it('rejects with STORE_UNAVAILABLE when the lock store is down, without running the task', async () => {
+    const clock = createManualClock(0);
+    const down: LockStore = {
+      acquire: () => Promise.reject(new BotkeelError('STORE_UNAVAILABLE', 'redis is down')),
+      renew: () => Promise.resolve(undefined),
+      release: () => Promise.resolve(false),
+    };
+    const chatLock = createChatLock({ locks: down, clock });
+    let didRun = false;
+    const error = await chatLock
+      .run('42', () => {
+        didRun = true;
+        return Promise.resolve();
+      })
+      .catch((reason: unknown) => reason);
+    expect(BotkeelError.hasCode(error, 'STORE_UNAVAILABLE')).toBe(true);
+    expect(didRun).toBe(false);
+    expect(chatLock.queue.size).toBe(0);
+  });
+
   it('passes a task error through and releases the lease', async () => {
     const clock = createManualClock(0);
     const locks = new MemoryLockStore({ clock });
