@@ -50,7 +50,8 @@ type FailureReason = 'error' | 'timeout' | 'circuit-open';
  * Creates a rate limiter over a chain of stores that never silently turns off: a store that errors
  * or takes longer than `storeTimeoutMs` (default 50 ms) hands the decision to the next one; a
  * per-store circuit breaker skips a store that keeps failing, so an outage adds no latency, and
- * probes it to come back; when every store failed, `whenAllFail` decides (default `'deny'`).
+ * probes it to come back (in the background while a later store can decide, so no call waits for a
+ * probe); when every store failed, `whenAllFail` decides (default `'deny'`).
  * Each change (a store failing, recovering, the policy taking over or handing back) is logged once;
  * every decision not made by the first store counts in `botkeel.ratelimit.fallbacks`.
  *
@@ -174,6 +175,18 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       : { allowed: false, remaining: 0, retryAfterMs: policyRetryAfterMs, source: 'policy' };
   };
 
+  /**
+   * Sends the probe of a half-open store without making the caller wait for it: the next store
+   * decides this call, and the probe's outcome closes or re-opens the circuit for the calls after it.
+   * (The probe may spend the cost in the probed store too: one extra unit per probe, at most.)
+   */
+  const probeInBackground = (link: Link, checks: RateCheck[], cost: number): void => {
+    callStore(link, checks, cost, undefined).then(
+      () => noteSuccess(link),
+      () => undefined,
+    );
+  };
+
   /** Turns the decision of `link` (the `index`-th store) into the limiter's answer, and counts it. */
   const accept = (link: Link, index: number, decision: RateStoreDecision): RateDecision => {
     noteSuccess(link);
@@ -208,6 +221,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         continue;
       }
       const checks = checksFor(link, keys);
+      if (consumeSync === undefined && index + 1 < links.length && link.breaker.state === 'half-open') {
+        probeInBackground(link, checks, cost);
+        continue;
+      }
       try {
         const decision =
           consumeSync === undefined ? await callStore(link, checks, cost, signal) : consumeSync(checks, cost);

@@ -149,16 +149,54 @@ describe('createRateLimiter: the fallback chain', () => {
     for (let call = 0; call < 20; call += 1) await limiter.consume('u');
     expect(primary.calls).toBe(3);
     await clock.advanceAsync(250);
-    await limiter.consume('u');
-    expect(primary.calls).toBe(4); // one probe, which failed: open again
-    await limiter.consume('u');
+    // Half-open: one probe goes to the primary in the background; the secondary answers this call.
+    expect((await limiter.consume('u')).source).toBe('secondary');
     expect(primary.calls).toBe(4);
+    await clock.advanceAsync(0);
+    await limiter.consume('u');
+    expect(primary.calls).toBe(4); // the probe failed: open again
     primary.mode = 'answer';
     await clock.advanceAsync(250);
+    expect((await limiter.consume('u')).source).toBe('secondary'); // carries the probe, which succeeds
+    await clock.advanceAsync(0);
     expect((await limiter.consume('u')).source).toBe('primary');
     expect((await limiter.consume('u')).source).toBe('primary');
     expect(lines.filter((line) => line.level === 'info' && line.fields.store === 'primary')).toHaveLength(1);
     expect(lines.filter((line) => line.level === 'warn')).toHaveLength(1);
+  });
+
+  it('never makes a call wait for the probe of a hanging store', async () => {
+    const { clock, primary, limiter } = setup({ failureThreshold: 1 });
+    primary.mode = 'hang';
+    const first = limiter.consume('u');
+    await clock.advanceAsync(50);
+    expect((await first).source).toBe('secondary');
+    for (let round = 0; round < 4; round += 1) {
+      // 50 ms for the previous probe to time out (re-opening the circuit), then the 250 ms cooldown.
+      await clock.advanceAsync(300);
+      const call = limiter.consume('u');
+      expect(await isSettled(call)).toBe(true);
+      expect((await call).source).toBe('secondary');
+    }
+    // Each half-open period sent exactly one probe (and the timed-out probe re-opened the circuit).
+    expect(primary.calls).toBe(5);
+  });
+
+  it('awaits the probe when no later store could decide', async () => {
+    const clock = createManualClock(0);
+    const only = new SwitchableStore('only', clock);
+    stores.push(only);
+    only.mode = 'throw';
+    const limiter = createRateLimiter({
+      rules: [{ limit: 10, windowMs: 1_000 }],
+      chain: [only],
+      breaker: { consecutiveFailures: 1, halfOpenAfterMs: 250 },
+      clock,
+    });
+    expect((await limiter.consume('u')).source).toBe('policy');
+    only.mode = 'answer';
+    await clock.advanceAsync(250);
+    expect((await limiter.consume('u')).source).toBe('only');
   });
 
   it('gives a hanging store storeTimeoutMs, then lets the next store decide', async () => {
