@@ -16,9 +16,13 @@ import { describeTarget, type PostgresTarget } from './describe-target.js';
 export interface CreatePoolOptions {
   /** A `postgres://` URL. Fields given separately below take precedence, like in `pg`. */
   connectionString?: string;
+  /** Server host name or address. */
   host?: string;
+  /** Server port. Default 5432. */
   port?: number;
+  /** Database name. */
   database?: string;
+  /** Role to log in as. */
   user?: string;
   /** Never logged and never put in an error message. */
   password?: string;

@@ -2,8 +2,11 @@ import pg from 'pg';
 
 /** Where a pool connects, without credentials: safe to log and to put in messages. */
 export interface PostgresTarget {
+  /** Host name, address or socket folder. */
   readonly host: string;
+  /** TCP port. */
   readonly port: number;
+  /** Database name. */
   readonly database: string;
 }
 
