@@ -47,6 +47,16 @@ export const replies = {
     ru: 'Понимаю. Эта вещь из качественной ткани, а доставка Новой почтой — за наш счёт от 2000 грн. Оформляем?',
     en: 'I understand. It is made of quality fabric, and delivery is free from 2000 UAH. Shall we place the order?',
   },
+  somethingElse: {
+    uk: 'Добре! Підберемо щось інше? Розкажіть, що шукаєте.',
+    ru: 'Хорошо! Подберём что-то другое? Расскажите, что ищете.',
+    en: 'All right! Shall we find something else? Tell me what you are looking for.',
+  },
+  goodbye: {
+    uk: 'Добре, дякую за інтерес! Пишіть, якщо щось сподобається.',
+    ru: 'Хорошо, спасибо за интерес! Пишите, если что-то понравится.',
+    en: 'All right, thank you for your interest! Write any time.',
+  },
   escalated: {
     uk: 'Передаю розмову менеджеру — він відповість тут найближчим часом.',
     ru: 'Передаю разговор менеджеру — он ответит здесь в ближайшее время.',
