@@ -41,7 +41,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     language: 'en',
     weight: 0.7,
     anchors: ['above', 'before this', 'preceding', 'prior to', 'beginning', 'start', 'top'],
-    source: `\\b(?:repeat|print|output|copy|echo|return|write|tell me|show me|give me|what is|what was|what s|translate|summarize)(?: all| the| of| everything| text| words| content| contents| lines| messages?){0,4} (?:above|before this|preceding|prior to this|written above|said above|at the (?:beginning|start|top)|from the (?:beginning|start|top))`,
+    source: `\\b(?:repeat|print|output|copy|echo|return|write|tell me|show me|give me|what is|what was|what s|translate|summarize)(?: all| the| of| everything| text| words| content| contents| lines| instructions| rules| prompt| into [a-z]{1,15}){0,4} (?:above|before this|preceding|prior to this|written above|said above|at the (?:beginning|start|top)|from the (?:beginning|start|top))`,
   }),
   definePattern({
     id: 'en.exfil.starting-with',
@@ -150,5 +150,30 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     weight: 0.55,
     anchors: ['ключ', 'токен', 'пароль', 'учетн', 'переменн'],
     source: `${ruVerbs}(?: мне| нам)?(?: свой| свои| ваш| ваши| все){0,2} (?:api ключ|апи ключ|секретн{E} ключ|токен{E} (?:бота|доступа|api)|пароль{E} (?:админа|администратора|от базы|базы данных|к базе)|учетные данные|переменные окружения)`,
+  }),
+  definePattern({
+    id: 'en.exfil.system-prompt-mention',
+    technique,
+    language: 'en',
+    weight: 0.4,
+    anchors: ['prompt'],
+    source: '\\b(?:system|initial|hidden|secret|original|developer) ?prompt',
+  }),
+  definePattern({
+    id: 'uk.exfil.system-prompt-mention',
+    technique,
+    language: 'uk',
+    weight: 0.4,
+    anchors: ['промпт', 'системн'],
+    source:
+      '(?:системн|прихован|секретн|початков)[а-яіїєґ]{0,4} (?:промпт|інструкці[яїй]? (?:бота|ші|моделі))',
+  }),
+  definePattern({
+    id: 'ru.exfil.system-prompt-mention',
+    technique,
+    language: 'ru',
+    weight: 0.4,
+    anchors: ['промпт', 'системн'],
+    source: '(?:системн|скрыт|секретн|начальн)[а-яё]{0,4} (?:промпт|инструкци[яиюй]? (?:бота|ии|модели))',
   }),
 ];
