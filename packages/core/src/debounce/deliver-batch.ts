@@ -50,7 +50,8 @@ export async function deliverBatch<Item>(
     await deadLetter(batch, info, undefined, context);
     return;
   }
-  context.flushLag.record(Math.max(0, clock.now() - batch.dueAtMs));
+  // Lag of first deliveries only: a redelivery is late on purpose (retry delay, expired lease).
+  if (batch.deliveries === 1) context.flushLag.record(Math.max(0, clock.now() - batch.dueAtMs));
   try {
     const items = batch.items.map((text) => context.codec.decode(text));
     const attributes = {
