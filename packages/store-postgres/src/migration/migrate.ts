@@ -75,7 +75,10 @@ async function inTransaction<T>(session: Session, work: () => Promise<T>): Promi
 async function bootstrap(session: Session): Promise<void> {
   const { client, names } = session;
   await inTransaction(session, async () => {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`);
+    // Only create a missing schema: a role without CREATE on the database can still migrate an
+    // existing one (CREATE SCHEMA IF NOT EXISTS would check the privilege first).
+    const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [names.schemaName]);
+    if (found.rowCount === 0) await client.query(`CREATE SCHEMA ${names.schema}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${names.migrations} (
          id integer PRIMARY KEY,
@@ -88,6 +91,17 @@ async function bootstrap(session: Session): Promise<void> {
 }
 
 class MigrationBodyError extends Error {}
+
+/** True for an error the server reported about the SQL itself, not a lost connection or a shutdown. */
+function isSqlError(error: unknown): boolean {
+  const { severity, code } = (error ?? {}) as { severity?: unknown; code?: unknown };
+  return (
+    typeof severity === 'string' &&
+    typeof code === 'string' &&
+    !code.startsWith('08') &&
+    !code.startsWith('57P')
+  );
+}
 
 async function applyOne(
   session: Session,
@@ -114,6 +128,7 @@ async function applyOne(
     try {
       await execute(session, file.sql);
     } catch (error) {
+      if (!isSqlError(error)) throw error;
       throw new MigrationBodyError(error instanceof Error ? error.message : String(error), { cause: error });
     }
     await client.query(`INSERT INTO ${names.migrations} (id, name, checksum) VALUES ($1, $2, $3)`, [
