@@ -6,15 +6,10 @@ const config = readConfig(process.env);
 const clock = systemClock;
 const logger = createSafeLogger(createJsonLogger({ level: config.LOG_LEVEL }));
 
-if (config.BOT_MODE === 'production') {
-  const { runProduction } = await import('./production/run-production.js');
-  await runProduction(config, clock, logger);
-} else {
-  const { bot, url } = await runPlayground(config, clock, logger);
-  console.log(`Botkeel sales bot playground: ${url}`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void bot.stop({ deadlineMs: 10_000 }).then(() => process.exit(0));
-    });
-  }
+const { bot, url } = await runPlayground(config, clock, logger);
+console.log(`Botkeel sales bot playground: ${url}`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void bot.stop({ deadlineMs: 10_000 }).then(() => process.exit(0));
+  });
 }
