@@ -54,7 +54,8 @@ const jsonSerializer: ResultSerializer<unknown> = {
  * later callers get the stored result for `ttlMs`; when `fn` throws, the key is released and the
  * error goes to that caller (a waiting caller then runs `fn` itself). When a run outlives `leaseMs`,
  * `fn`'s signal aborts and another caller may start over. If storing the result fails, this caller
- * still gets it, but the key is only freed when the lease ends.
+ * still gets it, but the key is only freed when the lease ends; a result the serializer cannot
+ * encode (e.g. a `BigInt` with the default JSON) fails the call and frees the key.
  *
  * @param key - names the work, e.g. `send:${batchId}`
  * @param fn - the work; receives a signal that aborts when the caller aborts or the lease runs out
