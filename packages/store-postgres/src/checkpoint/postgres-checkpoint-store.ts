@@ -60,9 +60,12 @@ function assertInteger(value: number, field: string, minimum: number): void {
  * key `(thread_id, version)`). `save` is a compare-and-swap in ONE statement: it locks the row of
  * `expectedVersion` (`FOR UPDATE`, so a concurrent prune or save is seen), inserts version
  * `expectedVersion + 1` with `ON CONFLICT DO NOTHING`, and deletes versions older than
- * `historyLimit` (the save's, else the store's) in the same statement. Losing the race rejects with `VERSION_CONFLICT`. Snapshots
- * are stored as `jsonb` (plain JSON only: key order is not kept, `\u0000` is refused by Postgres).
- * `savedAtMs` is the caller's `nowMs`.
+ * `historyLimit` (the save's, else the store's) in the same statement. Losing the race rejects with
+ * `VERSION_CONFLICT`. Snapshots are stored as `jsonb` (plain JSON only: key order is not kept,
+ * `\u0000` is refused by Postgres). `savedAtMs` is the caller's `nowMs`. A thread's first save
+ * (`expectedVersion: 0`) checks that the thread is empty in the statement's snapshot; the primary
+ * key refuses a second version 1, so only more than `historyLimit` saves of the same thread
+ * committing during that one statement could slip past it.
  *
  * @example
  * ```ts
