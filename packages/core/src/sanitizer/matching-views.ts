@@ -78,7 +78,10 @@ function foldWord(text: string, start: number, end: number, isLatinMessage: bool
   const word = text.slice(start, end);
   if (latin + cyrillic + greek === 0) return word;
   let table: Uint16Array | undefined;
-  if (latin >= cyrillic) {
+  if (latin > 0 && cyrillic > 0 && Math.abs(latin - cyrillic) <= 1) {
+    // Too close to call from the word alone ("yсi"): the script of the message decides.
+    table = isLatinMessage ? toLatinWithLeet : toCyrillic;
+  } else if (latin >= cyrillic) {
     if (greek > 0 || cyrillic > 0 || hasDigitOrSymbol) table = toLatinWithLeet;
   } else if (latin === 0 && greek === 0) {
     if (isLatinMessage && isFullyFoldable(word)) table = toLatinWithLeet;

@@ -13,9 +13,9 @@ const roleTagSources: readonly string[] = [
   '\\[\\s{0,2}/?\\s{0,2}(?:inst|sys|system|assistant|user)\\s{0,2}\\]',
   '<<\\s{0,2}/?\\s{0,2}sys\\s{0,2}>>',
   '<\\s{0,2}/?\\s{0,2}(?:system|assistant|developer|instructions?|system_prompt|sys|admin|tool_call|function_call|tool|im_start|im_end|context|prompt|user_input|user|human|ai|bot|model|rules|message)(?:\\s[^<>\\n]{0,40})?\\s{0,2}/?>',
-  '#{1,6}[ \\t]{0,3}(?:system|assistant|developer|instruction|admin|user|human|context|response|rules|системн|інструкц|инструкц|адмін|админ|правила|промпт)',
+  '#{1,6}[ \\t]{0,3}(?:system|assistant|developer|instruction|admin|user|human|context|response|rules|системн|інструкц|инструкц|адмін|админ|правила|промпт)[^:\\n]{0,20}:?',
   '(?:^|\\n)[ \\t]{0,3}(?:system|assistant|developer|sys|admin|user|human|ai|gpt|llm|система|асистент|ассистент|адмін|админ)[ \\t]{0,3}:',
-  '["\'](?:role|system_prompt|system_message|instructions|system|prompt|messages|tool_calls?|function_call|tool_use|arguments)["\']\\s{0,3}:',
+  '["\'](?:role|system_prompt|system_message|instructions|system|prompt|messages|tool_calls?|function_call|tool_use|arguments)["\']\\s{0,3}:(?:\\s{0,3}["\'][a-z_]{0,20}["\']?)?',
   '`{3,}|"{3,}|\'{3,}|-{3,}|={3,}|\\*{3,}|~{3,}|<{3,}|>{3,}',
 ];
 

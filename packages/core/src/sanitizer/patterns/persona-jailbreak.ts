@@ -45,7 +45,7 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'en',
     weight: 0.8,
-    anchors: ['anything now', 'dan', 'stan'],
+    anchors: ['anything now', 'dan', 'stay', 'strive'],
     source:
       '\\b(?:do anything now|dan (?:mode|prompt|jailbreak)|(?:you are|you re|act as|be|become|now) dan\\b|stay in character|stay as dan|strive to avoid norms)',
   }),
