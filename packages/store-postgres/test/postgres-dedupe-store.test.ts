@@ -100,6 +100,19 @@ describe('PostgresDedupeStore on Postgres', () => {
     expect(after.rows[0]?.count).toBe((before.rows[0]?.count ?? 0) - 6);
   });
 
+  it('treats hostile keys as plain values (every value is a parameter)', async () => {
+    const store = new PostgresDedupeStore({ pool: database.pool, schema: database.schema });
+    const keys = [`x'); DROP TABLE botkeel_dedupe; --`, `"quoted"`, `$1`, `back\\slash`, `привіт 🙂`];
+    for (const key of keys) expect(await store.claim(key, { leaseMs: 60_000 })).toBe('claimed');
+    for (const key of keys) await store.complete(key, { ttlMs: 60_000 });
+    for (const key of keys) expect(await store.claim(key, { leaseMs: 60_000 })).toBe('duplicate');
+    const stored = await database.pool.query<{ key: string }>(
+      `SELECT key FROM "${database.schema}".botkeel_dedupe WHERE key = ANY($1::text[]) ORDER BY key`,
+      [keys],
+    );
+    expect(stored.rows.map((row) => row.key).sort()).toEqual([...keys].sort());
+  });
+
   it('rejects a non-positive lease with INVALID_OPTIONS before touching the database', async () => {
     const store = new PostgresDedupeStore({ pool: database.pool, schema: database.schema });
     await expect(store.claim('bad-lease', { leaseMs: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
