@@ -6,6 +6,7 @@ import { MemoryRateLimitStore, createDebouncer, createRateLimiter, type Debounce
 import { RedisDebounceStore, RedisDedupeStore, RedisRateLimitStore } from '@botkeel/store-redis';
 import { type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gcraScript } from '../src/ratelimit/gcra-script.js';
 import { connectRedis } from './helpers/redis.js';
 import { startOwnRedisServer, type OwnRedisServer } from './helpers/redis-server.js';
 
@@ -80,12 +81,13 @@ describe('Redis stores when Redis goes away', () => {
     }
 
     await restart();
-    // The claim made before the crash survived (AOF); the scripts did not (NOSCRIPT → reloaded).
+    // The claim made before the crash survived (AOF); the scripts did not: EVALSHA answers
+    // NOSCRIPT and the store sends the script once in full, which caches it again.
     expect(await dedupe.claim('update:1', { leaseMs: 60_000 })).toBe('in-progress');
-    expect(await limits.consume([{ key: 'user:1', rule }], 1)).toMatchObject({
-      allowed: true,
-      remaining: 98,
-    });
+    expect(await client.script('EXISTS', gcraScript.sha)).toEqual([0]);
+    const decision = await limits.consume([{ key: 'user:1', rule }], 1);
+    expect(decision).toMatchObject({ allowed: true, remaining: 98 });
+    expect(await client.script('EXISTS', gcraScript.sha)).toEqual([1]);
   });
 
   it('rejects within the command timeout while Redis is stalled (SIGSTOP), and recovers on SIGCONT', async () => {

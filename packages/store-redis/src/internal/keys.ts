@@ -2,7 +2,8 @@
  * Builds the keys of one store: `{prefix}:{kind}:{{id}}[:{suffix}]`. The id sits inside a hash tag,
  * so every key of one id (and every script touching them) lands in one Redis Cluster slot. An id
  * containing `}` still works: all keys of that id share the same prefix up to the first `}`, hence
- * the same tag.
+ * the same tag. (An empty id gives the empty tag `{}`, which Redis ignores: on a Cluster, keep ids
+ * non-empty.)
  */
 export class KeySpace {
   constructor(
@@ -14,10 +15,5 @@ export class KeySpace {
   key(id: string, suffix?: string): string {
     const base = `${this.prefix}:${this.kind}:{${id}}`;
     return suffix === undefined ? base : `${base}:${suffix}`;
-  }
-
-  /** The pattern matching every key of this store kind (for tests and cleanup tools). */
-  pattern(): string {
-    return `${this.prefix}:${this.kind}:*`;
   }
 }

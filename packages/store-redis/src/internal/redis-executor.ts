@@ -89,7 +89,7 @@ export function toBotkeelError(operation: string, error: unknown): BotkeelError 
   if (BotkeelError.isInstance(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   const isReplyError = error instanceof Error && error.name === 'ReplyError';
-  if (isReplyError && /^ERR (user_script|Error running script|.*script)/i.test(message)) {
+  if (isReplyError && /^ERR (user_script|Error (running|compiling) script)/.test(message)) {
     return new BotkeelError('INTERNAL', `redis ${operation}: script failed: ${message}`, { cause: error });
   }
   if (isReplyError && message.startsWith('CROSSSLOT')) {
