@@ -111,7 +111,7 @@ class CircuitBreakerImplementation implements CircuitBreaker {
     this.#maxProbes = parsed.halfOpenMaxProbes;
     this.#store = parsed.store;
     this.#syncIntervalMs = parsed.syncIntervalMs;
-    this.#instanceId = parsed.instanceId ?? randomUUID();
+    this.#instanceId = parsed.instanceId ?? (parsed.store === undefined ? '' : randomUUID());
     this.#changedAtMs = 0;
     const initial = parsed.initialState;
     if (initial !== undefined) {
@@ -204,20 +204,30 @@ class CircuitBreakerImplementation implements CircuitBreaker {
     return refused;
   }
 
-  async #run<T>(
+  /** Calls `fn` and records its outcome; `.then` rather than `async` keeps the fast path to one promise. */
+  #run<T>(
     fn: (signal: AbortSignal | undefined) => Promise<T>,
     signal: AbortSignal | undefined,
     ticket: number,
   ): Promise<T> {
-    let value: T;
+    let work: Promise<T>;
     try {
-      value = await fn(signal);
+      work = fn(signal);
     } catch (error) {
       this.#onFailure(error, signal, ticket);
-      throw error;
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own rejection passes through unchanged
+      return Promise.reject(error);
     }
-    this.#onSuccess(ticket);
-    return value;
+    return work.then(
+      (value) => {
+        this.#onSuccess(ticket);
+        return value;
+      },
+      (error: unknown) => {
+        this.#onFailure(error, signal, ticket);
+        throw error;
+      },
+    );
   }
 
   #onSuccess(ticket: number): void {

@@ -167,20 +167,30 @@ async function retryAfterFailure<T>(
  * });
  * ```
  */
-export async function retry<T>(
-  fn: (context: RetryContext) => Promise<T>,
-  options?: RetryOptions,
-): Promise<T> {
-  const parsed = parse(options);
-  if (parsed.signal?.aborted === true) throw new AbortedError(undefined, { cause: parsed.signal.reason });
+export function retry<T>(fn: (context: RetryContext) => Promise<T>, options?: RetryOptions): Promise<T> {
+  let parsed: ParsedRetryOptions;
+  try {
+    parsed = parse(options);
+  } catch (error) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own rejection passes through unchanged
+    return Promise.reject(error);
+  }
+  if (parsed.signal?.aborted === true) {
+    return Promise.reject(new AbortedError(undefined, { cause: parsed.signal.reason }));
+  }
   const clock = parsed.clock ?? systemClock;
   const hasDeadline = parsed.deadlineMs !== undefined || parsed.deadlineAtMs !== undefined;
   if (!hasDeadline && parsed.signal === undefined) {
+    // The fast path: one call, one `.then`, no timer, no listener.
+    let first: Promise<T>;
     try {
-      return await fn({ attempt: 1, signal: undefined });
+      first = fn({ attempt: 1, signal: undefined });
     } catch (error) {
       return retryAfterFailure(fn, parsed, clock, { error }, Number.POSITIVE_INFINITY);
     }
+    return first.then(undefined, (error: unknown) =>
+      retryAfterFailure(fn, parsed, clock, { error }, Number.POSITIVE_INFINITY),
+    );
   }
   const deadlineAtMs = Math.min(
     parsed.deadlineAtMs ?? Number.POSITIVE_INFINITY,

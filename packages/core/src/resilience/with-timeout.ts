@@ -1,7 +1,7 @@
 import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import { AbortedError, InvalidOptionsError, TimeoutError } from '../errors/subclasses.js';
-import { cancelDeadline, scheduleDeadline } from './deadline-queue.js';
+import { type DeadlineEntry, type Expirable, cancelDeadline, scheduleDeadline } from './deadline-queue.js';
 
 /** Options of {@link withTimeout} besides the time budget and the signal. */
 export interface WithTimeoutOptions {
@@ -9,15 +9,76 @@ export interface WithTimeoutOptions {
   clock?: Clock;
 }
 
+/** One call under a time budget; settles once, by the work, the deadline or the caller's abort. */
+class TimedCall<T> implements Expirable {
+  resolve: (value: T) => void = ignore;
+  reject: (error: unknown) => void = ignore;
+  entry: DeadlineEntry | undefined;
+  /** A dedicated controller, only when the caller passed a signal (the shared one cannot be aborted for one call). */
+  controller: AbortController | undefined;
+  callerSignal: AbortSignal | undefined;
+  onCallerAbort: (() => void) | undefined;
+  isSettled = false;
+
+  constructor(readonly timeoutMs: number) {}
+
+  expire(): void {
+    if (this.isSettled) return;
+    this.isSettled = true;
+    this.#detachCaller();
+    const error = new TimeoutError(`Timed out after ${this.timeoutMs} ms`, this.timeoutMs);
+    this.controller?.abort(error);
+    this.entry?.group.abort(error);
+    this.reject(error);
+  }
+
+  abortByCaller(): void {
+    if (this.isSettled) return;
+    this.isSettled = true;
+    if (this.entry !== undefined) cancelDeadline(this.entry);
+    this.#detachCaller();
+    const error = new AbortedError(undefined, { cause: this.callerSignal?.reason });
+    this.controller?.abort(error);
+    this.reject(error);
+  }
+
+  succeed(value: T): void {
+    if (!this.#finish()) return;
+    this.resolve(value);
+  }
+
+  fail(error: unknown): void {
+    if (!this.#finish()) return;
+    this.reject(error);
+  }
+
+  #finish(): boolean {
+    if (this.isSettled) return false;
+    this.isSettled = true;
+    if (this.entry !== undefined) cancelDeadline(this.entry);
+    this.#detachCaller();
+    return true;
+  }
+
+  #detachCaller(): void {
+    if (this.onCallerAbort !== undefined) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+function ignore(): void {
+  // replaced by the promise's resolvers
+}
+
 /**
  * Runs `fn` with a time budget: after `timeoutMs` the signal given to `fn` is aborted (with a
- * {@link TimeoutError} as its reason) and the returned promise rejects with that `TIMEOUT` error
- * at once, so an HTTP request made with the signal is really cancelled (its connection closes).
- * An abort of the caller's `signal` does the same with an `ABORTED` error.
+ * {@link TimeoutError} as its reason) and the returned promise rejects with a `TIMEOUT` error at
+ * once, so an HTTP request made with the signal is really cancelled (its connection closes). An
+ * abort of the caller's `signal` does the same with an `ABORTED` error.
  *
  * The fast path sets no timer and adds no listener per call: deadlines of one duration share one
- * clock timer, and when `fn` declares no parameter, no AbortController is created (nothing could
- * observe it).
+ * clock timer, and calls whose deadlines fall due in the same millisecond share one AbortSignal
+ * (created only when `fn` declares a parameter). A shared signal aborts at the deadline when any
+ * of its calls is still running, so do not keep using it after `withTimeout` settled.
  *
  * @param fn - The work; it receives the signal to pass on to I/O.
  * @param timeoutMs - The budget in milliseconds (positive, finite).
@@ -39,50 +100,36 @@ export function withTimeout<T>(
     );
   }
   if (signal?.aborted === true) return Promise.reject(new AbortedError(undefined, { cause: signal.reason }));
-  const clock = options?.clock ?? systemClock;
-  const controller = fn.length === 0 ? undefined : new AbortController();
-  return new Promise<T>((resolve, reject) => {
-    let isSettled = false;
-    const onCallerAbort = (): void => {
-      finish();
-      const error = new AbortedError(undefined, { cause: signal?.reason });
-      controller?.abort(error);
-      reject(error);
-    };
-    const deadline = scheduleDeadline(clock, timeoutMs, () => {
-      if (isSettled) return;
-      isSettled = true;
-      signal?.removeEventListener('abort', onCallerAbort);
-      const error = new TimeoutError(`Timed out after ${timeoutMs} ms`, timeoutMs);
-      controller?.abort(error);
-      reject(error);
-    });
-    const finish = (): boolean => {
-      if (isSettled) return false;
-      isSettled = true;
-      cancelDeadline(deadline);
-      signal?.removeEventListener('abort', onCallerAbort);
-      return true;
-    };
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
-    let work: Promise<T>;
-    try {
-      work = fn(controller?.signal ?? neverAbortedSignal());
-    } catch (error) {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own rejection passes through unchanged
-      if (finish()) reject(error);
-      return;
-    }
-    work.then(
-      (value) => {
-        if (finish()) resolve(value);
-      },
-      (error: unknown) => {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own rejection passes through unchanged
-        if (finish()) reject(error);
-      },
-    );
+  const call = new TimedCall<T>(timeoutMs);
+  const promise = new Promise<T>((resolve, reject) => {
+    call.resolve = resolve;
+    call.reject = reject;
   });
+  call.entry = scheduleDeadline(options?.clock ?? systemClock, timeoutMs, call);
+  let workSignal: AbortSignal | undefined;
+  if (signal !== undefined) {
+    call.callerSignal = signal;
+    call.onCallerAbort = () => call.abortByCaller();
+    signal.addEventListener('abort', call.onCallerAbort, { once: true });
+    if (fn.length > 0) {
+      call.controller = new AbortController();
+      workSignal = call.controller.signal;
+    }
+  } else if (fn.length > 0) {
+    workSignal = call.entry.group.signal;
+  }
+  let work: Promise<T>;
+  try {
+    work = fn(workSignal ?? neverAbortedSignal());
+  } catch (error) {
+    call.fail(error);
+    return promise;
+  }
+  work.then(
+    (value) => call.succeed(value),
+    (error: unknown) => call.fail(error),
+  );
+  return promise;
 }
 
 let sharedNeverAborted: AbortSignal | undefined;
