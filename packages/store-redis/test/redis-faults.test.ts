@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MemoryRateLimitStore, createDebouncer, createRateLimiter, type Debouncer } from '@botkeel/core';
-import { RedisDebounceStore, RedisDedupeStore, RedisRateLimitStore } from '@botkeel/store-redis';
-import { type Redis } from 'ioredis';
+import {
+  RedisBreakerStateStore,
+  RedisDebounceStore,
+  RedisDedupeStore,
+  RedisRateLimitStore,
+} from '@botkeel/store-redis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gcraScript } from '../src/ratelimit/gcra-script.js';
 import { connectRedis } from './helpers/redis.js';
@@ -66,7 +71,8 @@ describe('Redis stores when Redis goes away', () => {
     const dedupe = new RedisDedupeStore({ client, keyPrefix });
     const limits = new RedisRateLimitStore({ client, keyPrefix });
     const debounce = new RedisDebounceStore({ client, keyPrefix });
-    const rule = { limit: 100, windowMs: 60_000 };
+    // One unit per 36 s: the state written before the crash outlives any restart.
+    const rule = { limit: 100, windowMs: 3_600_000 };
     expect(await dedupe.claim('update:1', { leaseMs: 60_000 })).toBe('claimed');
     expect((await limits.consume([{ key: 'user:1', rule }], 1)).allowed).toBe(true);
 
@@ -103,6 +109,34 @@ describe('Redis stores when Redis goes away', () => {
     }
     await waitFor(() => client.status === 'ready', 5_000);
     expect(await dedupe.claim('stalled-after', { leaseMs: 60_000 })).toBe('claimed');
+  });
+
+  it("bounds a call by the store's own commandTimeoutMs when the client has none, and honours an abort", async () => {
+    const bare = new Redis({
+      host: '127.0.0.1',
+      port: server.port,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+    });
+    bare.on('error', () => undefined);
+    await bare.connect();
+    const dedupe = new RedisDedupeStore({ client: bare, keyPrefix, commandTimeoutMs: 200 });
+    const breaker = new RedisBreakerStateStore({ client: bare, keyPrefix });
+    server.pause();
+    try {
+      const outcome = await failure(dedupe.claim('own-timeout', { leaseMs: 60_000 }));
+      expect(outcome.code).toBe('STORE_UNAVAILABLE');
+      expect(outcome.elapsedMs).toBeGreaterThanOrEqual(180);
+      expect(outcome.elapsedMs).toBeLessThan(1_000);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const aborted = await failure(breaker.read('stalled', { signal: controller.signal }));
+      expect(aborted.code).toBe('ABORTED');
+      expect(aborted.elapsedMs).toBeLessThan(1_000);
+    } finally {
+      server.resume();
+      bare.disconnect();
+    }
   });
 
   it('lets the rate-limiter chain hand over to memory while Redis is down, and back after', async () => {
