@@ -33,7 +33,7 @@ describe('three processes on one Redis', () => {
         totals[result] = (totals[result] ?? 0) + count;
     }
     expect(totals).toEqual({ claimed: 1, 'in-progress': 999 });
-  });
+  }, 60_000);
 
   it('keeps a group budget across 3 processes over a simulated minute; a 429 seen by one pauses all', async () => {
     const floodPrefix = `${keyPrefix}:flood`;
