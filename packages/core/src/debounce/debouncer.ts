@@ -126,14 +126,14 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     );
   };
 
-  const accept = (batch: DebounceBatch): void => {
+  const accept = (batch: DebounceBatch, claimedAtMs: number): void => {
     // A claim that lands after stop() gave up: do not start it; its lease runs out and another
     // instance delivers it, exactly as after a crash.
     if (isAbandoned) return;
     const previous = running.get(batch.key);
     // Our own batch came back (its lease ran out while we still handle it): keep handling it once.
     if (previous?.batchId === batch.batchId) return;
-    const lease = keepLease(batch, { store, clock, log, leaseMs });
+    const lease = keepLease(batch, claimedAtMs, { store, clock, log, leaseMs });
     const done = (async () => {
       if (previous !== undefined) await previous.done;
       try {
@@ -160,7 +160,7 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     const batches = await store.claimDue(
       dueBeforeMs === undefined ? { nowMs, leaseMs, limit } : { nowMs, leaseMs, limit, dueBeforeMs },
     );
-    for (const batch of batches) accept(batch);
+    for (const batch of batches) accept(batch, nowMs);
     return batches.length;
   };
 

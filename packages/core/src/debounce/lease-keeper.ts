@@ -25,10 +25,17 @@ export interface LeaseKeeperContext {
 
 /**
  * Renews the lease of `batch` every third of `leaseMs` until stopped, so a slow `onFlush` keeps its
- * batch. A renewal that finds the batch gone aborts the signal with `LOCK_LOST`; a renewal that fails
- * (store down) is logged and tried again at the next tick.
+ * batch. The lease counts as lost — the signal aborts with `LOCK_LOST` — when a renewal finds the
+ * batch gone, or when renewals kept failing (store unreachable) until the lease certainly ran out,
+ * because another instance may deliver the batch from then on.
+ *
+ * @param claimedAtMs - The `nowMs` the batch was claimed with: where its current lease started.
  */
-export function keepLease(batch: DebounceBatch, context: LeaseKeeperContext): LeaseKeeper {
+export function keepLease(
+  batch: DebounceBatch,
+  claimedAtMs: number,
+  context: LeaseKeeperContext,
+): LeaseKeeper {
   const { store, clock, log, leaseMs } = context;
   // Created on first read of `signal`: most handlers never look at it, and AbortControllers are not free.
   let controller: AbortController | undefined;
@@ -38,28 +45,31 @@ export function keepLease(batch: DebounceBatch, context: LeaseKeeperContext): Le
     controller?.abort(reason);
   };
   const everyMs = Math.max(1, Math.floor(leaseMs / 3));
+  let leaseEndsAtMs = claimedAtMs + leaseMs;
   let timer: TimerHandle | undefined;
   let isStopped = false;
   let isLost = false;
 
+  const lose = (message: string): void => {
+    isLost = true;
+    isStopped = true;
+    log.warn({ key: batch.key, batchId: batch.batchId }, message);
+    abortWith(new BotkeelError('LOCK_LOST', 'The debounce batch lease was lost'));
+  };
+
   const renew = async (): Promise<void> => {
     timer = undefined;
+    const requestedAtMs = clock.now();
     try {
-      const isHeld = await store.extendLease(batch.key, batch.batchId, leaseMs, clock.now());
+      const isHeld = await store.extendLease(batch.key, batch.batchId, leaseMs, requestedAtMs);
       if (isStopped) return;
-      if (!isHeld) {
-        isLost = true;
-        isStopped = true;
-        log.warn(
-          { key: batch.key, batchId: batch.batchId },
-          'debounce batch lease lost while it was handled',
-        );
-        abortWith(new BotkeelError('LOCK_LOST', 'The debounce batch lease was lost'));
-        return;
-      }
+      if (!isHeld) return lose('debounce batch lease lost while it was handled');
+      leaseEndsAtMs = requestedAtMs + leaseMs;
     } catch (error) {
       if (isStopped) return;
       log.warn({ err: error, key: batch.key, batchId: batch.batchId }, 'debounce lease renewal failed');
+      if (clock.now() >= leaseEndsAtMs)
+        return lose('debounce batch lease ran out while the store was unreachable');
     }
     schedule();
   };

@@ -98,6 +98,41 @@ describe('createDebouncer under faults', () => {
     expect(context.deliveries.map((delivery) => delivery.items)).toEqual([['a'], ['b']]);
   });
 
+  it('aborts the flush with LOCK_LOST once its lease ran out while the store was unreachable', async () => {
+    const context = setup();
+    let abortedAtMs: number | undefined;
+    let reason: unknown;
+    const debouncer = createDebouncer<string>({
+      ...context,
+      quietMs,
+      maxWaitMs,
+      maxItems: 10,
+      leaseMs,
+      onFlush: recording(context.deliveries, context.clock, 'a', (_delivery, info) => {
+        return new Promise<void>((_resolve, reject) => {
+          info.signal.addEventListener('abort', () => {
+            abortedAtMs = context.clock.now();
+            reason = info.signal.reason;
+            reject(info.signal.reason as Error);
+          });
+        });
+      }),
+    });
+    stoppers.push(() => debouncer.stop({ signal: AbortSignal.abort() }));
+    debouncer.start();
+    await debouncer.push('chat-1', 'a');
+    await context.clock.advanceAsync(quietMs);
+    context.store.crash();
+    await context.clock.advanceAsync(leaseMs - 1);
+    expect(abortedAtMs).toBeUndefined();
+    await context.clock.advanceAsync(1);
+    expect(abortedAtMs).toBe(quietMs + leaseMs);
+    expect(BotkeelError.hasCode(reason, 'LOCK_LOST')).toBe(true);
+    context.store.recover();
+    await context.clock.advanceAsync(60_000);
+    expect(context.deliveries.map((delivery) => delivery.deliveries)).toEqual([1, 2]);
+  });
+
   it('treats an item the codec cannot decode as a failed delivery and dead-letters it into the log', async () => {
     const context = setup();
     const debouncer = createDebouncer<string>({

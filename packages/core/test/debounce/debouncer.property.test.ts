@@ -11,6 +11,7 @@ type Operation =
   | { kind: 'push'; instance: number; key: number }
   | { kind: 'advance'; ms: number }
   | { kind: 'crash'; instance: number }
+  | { kind: 'outage'; instance: number; ms: number }
   | { kind: 'stop'; instance: number; drain: boolean };
 
 interface FlushPlan {
@@ -37,6 +38,14 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 2_500 }) }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), instance: fc.nat(2) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('outage' as const),
+      instance: fc.nat(2),
+      ms: fc.integer({ min: 0, max: 2 * leaseMs }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('stop' as const), instance: fc.nat(2), drain: fc.boolean() }),
@@ -135,6 +144,11 @@ async function run(instanceCount: number, operations: Operation[], plans: FlushP
       await instance.debouncer.stop({ signal: AbortSignal.abort() });
       await clock.advanceAsync(0);
       instances[index] = spawn();
+    } else if (step.kind === 'outage') {
+      // This instance loses its store for a while (a network partition), then gets it back.
+      instance.store.crash();
+      await clock.advanceAsync(step.ms);
+      instance.store.recover();
     } else {
       await settle(clock, instance.debouncer.stop({ drain: step.drain }));
       instances[index] = spawn();
