@@ -13,10 +13,12 @@ export interface DueEntry {
 export class DueHeap {
   private readonly entries: DueEntry[] = [];
 
+  /** Entries held, stale ones included. */
   get size(): number {
     return this.entries.length;
   }
 
+  /** Adds an entry. */
   push(entry: DueEntry): void {
     const entries = this.entries;
     entries.push(entry);
@@ -38,6 +40,7 @@ export class DueHeap {
     }
   }
 
+  /** Removes and returns the earliest entry, live or stale. */
   pop(): DueEntry | undefined {
     const entries = this.entries;
     const top = entries[0];
