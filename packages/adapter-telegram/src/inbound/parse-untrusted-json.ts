@@ -18,6 +18,28 @@ const quote = 0x22;
 const backslash = 0x5c;
 const colon = 0x3a;
 
+/** Counts `char` in `text` with `indexOf` (vectorised), stopping once it passes `limit`. */
+function countUpTo(text: string, char: string, limit: number): number {
+  let count = 0;
+  for (let index = text.indexOf(char); index !== -1 && count <= limit; index = text.indexOf(char, index + 1))
+    count += 1;
+  return count;
+}
+
+/**
+ * Whether the text cannot break the limits whatever its structure: fewer brackets than `maxDepth`
+ * and fewer colons than `maxKeys` anywhere (strings included). True for nearly every real update,
+ * which then skips the character-by-character scan.
+ */
+function isTriviallyWithin(text: string, maxDepth: number, maxKeys: number): boolean {
+  const brackets = countUpTo(text, '{', maxDepth);
+  return (
+    brackets <= maxDepth &&
+    brackets + countUpTo(text, '[', maxDepth - brackets) <= maxDepth &&
+    countUpTo(text, ':', maxKeys) <= maxKeys
+  );
+}
+
 /** One linear pass over the text, outside strings: nesting depth and key count, before any parsing. */
 function scan(text: string, maxDepth: number, maxKeys: number): string | undefined {
   let depth = 0;
@@ -43,6 +65,7 @@ function scan(text: string, maxDepth: number, maxKeys: number): string | undefin
   return undefined;
 }
 
+const hasSurrogate = /[\uD800-\uDFFF]/;
 const hasLoneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Walks the parsed value (depth already bounded) looking for prototype keys and lone surrogates. */
@@ -89,7 +112,9 @@ function inspect(root: unknown): string | undefined {
  * ```
  */
 export function parseUntrustedJson(text: string, limits: UntrustedJsonLimits = {}): UntrustedJsonResult {
-  const refused = scan(text, limits.maxDepth ?? 64, limits.maxKeys ?? 10_000);
+  const maxDepth = limits.maxDepth ?? 64;
+  const maxKeys = limits.maxKeys ?? 10_000;
+  const refused = isTriviallyWithin(text, maxDepth, maxKeys) ? undefined : scan(text, maxDepth, maxKeys);
   if (refused !== undefined) return { ok: false, reason: refused };
   let value: unknown;
   try {
@@ -97,6 +122,12 @@ export function parseUntrustedJson(text: string, limits: UntrustedJsonLimits = {
   } catch {
     return { ok: false, reason: 'malformed JSON' };
   }
-  const problem = inspect(value);
+  // Prototype keys and lone surrogates can only come from these spellings; most bodies skip the walk.
+  const needsWalk =
+    text.includes('\\u') ||
+    text.includes('__proto__') ||
+    text.includes('constructor') ||
+    (hasSurrogate.test(text) && hasLoneSurrogate.test(text));
+  const problem = needsWalk ? inspect(value) : undefined;
   return problem === undefined ? { ok: true, value } : { ok: false, reason: problem };
 }

@@ -17,9 +17,9 @@ import { telegramWebhookOptionsSchema, type TelegramWebhookOptions } from './web
 /** The node:http and web-standard entry points of one webhook. */
 export interface TelegramWebhook {
   /** Web-standard handler (Bun, Deno, hono, …). Pass the peer address when source ranges are checked. */
-  fetch(request: Request, info?: { remoteAddress?: string }): Promise<Response>;
+  readonly fetch: (request: Request, info?: { remoteAddress?: string }) => Promise<Response>;
   /** node:http handler: `http.createServer(webhook.listener)`. */
-  listener(request: IncomingMessage, response: ServerResponse): void;
+  readonly listener: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
 interface RequestParts {
@@ -106,13 +106,17 @@ export function createTelegramWebhook(options: TelegramWebhookOptions): Telegram
       return refuse(400, `bad request: invalid update${where}`);
     }
     const update = result.data;
-    return runWithContext({ updateId: String(update.update_id) }, async () => {
+    const message = toBotMessage(update, { botId, receivedAt: clock.now() });
+    const context = {
+      updateId: String(update.update_id),
+      ...(message === undefined ? {} : { chatId: message.chatId }),
+    };
+    return runWithContext(context, async () => {
       for (const intercept of interceptors) {
         if (await intercept(update)) return { status: 200, body: 'ok' };
       }
-      const message = toBotMessage(update, { botId, receivedAt: clock.now() });
       if (message === undefined) return { status: 200, body: 'ignored' };
-      const ack = await runWithContext({ chatId: message.chatId }, () => bot.handle(message));
+      const ack = await bot.handle(message);
       return { status: ackStatus(ack), body: ack.status };
     });
   };
