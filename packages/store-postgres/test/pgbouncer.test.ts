@@ -15,7 +15,7 @@ import {
 } from '@botkeel/store-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PgBouncer, pgbouncerBinary, startPgBouncer } from './support/pgbouncer.js';
-import { dropSchema, randomSchema } from './support/test-database.js';
+import { dropSchema, randomSchema, testPoolWaitMs } from './support/test-database.js';
 
 const isInstalled = pgbouncerBinary !== undefined;
 const schema = randomSchema('pgbouncer');
@@ -30,7 +30,12 @@ describe.skipIf(!isInstalled)(
     beforeAll(async () => {
       bouncer = await startPgBouncer();
       // More clients than PgBouncer has server connections (4), so transactions really move between them.
-      pool = await createPool({ connectionString: bouncer.url, min: 2, max: 12 });
+      pool = await createPool({
+        connectionString: bouncer.url,
+        min: 2,
+        max: 12,
+        connectionTimeoutMs: testPoolWaitMs,
+      });
       await migrate(pool, { schema });
     });
     afterAll(async () => {

@@ -5,7 +5,7 @@
  * Both wait until `startAtMs` (wall clock) after connecting, so the processes start their work together.
  */
 import { createPool, migrate, PostgresDedupeStore } from '@botkeel/store-postgres';
-import { testDatabaseUrl } from './test-database.js';
+import { testDatabaseUrl, testPoolWaitMs } from './test-database.js';
 
 interface ChildInput {
   schema: string;
@@ -16,7 +16,12 @@ interface ChildInput {
 
 const [mode, json] = process.argv.slice(2);
 const input = JSON.parse(json ?? '{}') as ChildInput;
-const pool = await createPool({ connectionString: testDatabaseUrl, min: 1, max: 5 });
+const pool = await createPool({
+  connectionString: testDatabaseUrl,
+  min: 1,
+  max: 5,
+  connectionTimeoutMs: testPoolWaitMs,
+});
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, input.startAtMs - Date.now())));
 try {
   if (mode === 'migrate') {

@@ -19,10 +19,23 @@ export interface TestSchema {
   dispose(): Promise<void>;
 }
 
+/**
+ * How long test callers may wait for a pool client: the conformance suites start 1,000 calls at
+ * once on a pool of 10, so on a loaded machine the last ones queue for seconds. (The 5 s default
+ * and its TIMEOUT are tested on their own in create-pool.test.ts.)
+ */
+export const testPoolWaitMs = 30_000;
+
 /** Creates a random schema, migrates it, and returns a pool (max 10 unless overridden). */
 export async function createTestSchema(label: string, options: CreatePoolOptions = {}): Promise<TestSchema> {
   const schema = randomSchema(label);
-  const pool = await createPool({ connectionString: testDatabaseUrl, min: 1, max: 10, ...options });
+  const pool = await createPool({
+    connectionString: testDatabaseUrl,
+    min: 1,
+    max: 10,
+    connectionTimeoutMs: testPoolWaitMs,
+    ...options,
+  });
   await migrate(pool, { schema });
   return {
     pool,
