@@ -71,7 +71,14 @@ export class RedisExecutor {
               { unref: true },
             );
       signal?.addEventListener('abort', onAbort, { once: true });
-      command().then(
+      let pending: Promise<T>;
+      try {
+        pending = command();
+      } catch (error) {
+        settle(() => reject(toBotkeelError(operation, error)));
+        return;
+      }
+      pending.then(
         (value) => settle(() => resolve(value)),
         (error: unknown) => settle(() => reject(toBotkeelError(operation, error))),
       );
