@@ -12,7 +12,7 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'en',
     weight: 0.6,
-    anchors: ['you'],
+    anchors: ['now', 'no longer', 'henceforth'],
     source: `\\byou (?:are|re) (?:now|no longer|henceforth) (?:a |an |the |my |in |going to be |just )?(?:[a-z]{1,20} ){0,2}(?:ai|assistant|bot|chatbot|model|gpt|character|persona|hacker|human|person|${enUnbound.slice(3)}`,
   }),
   definePattern({
@@ -72,7 +72,7 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'uk',
     weight: 0.6,
-    anchors: ['ти', 'ви'],
+    anchors: ['тепер', 'більше не', 'віднині'],
     source:
       '(?:ти|ви) (?:тепер|відтепер|більше не|віднині) (?:[а-яіїєґ]{1,15} ){0,2}(?:бот|асистент|помічник|ші|модель|персонаж|хакер|розробник|адмін|людина|вільн|необмежен|нецензур|злий|зла|без обмежень|без правил|без цензури|dan)',
   }),
@@ -99,7 +99,7 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'ru',
     weight: 0.6,
-    anchors: ['ты', 'вы'],
+    anchors: ['теперь', 'отныне', 'больше не'],
     source:
       '(?:ты|вы) (?:теперь|отныне|больше не) (?:[а-яё]{1,15} ){0,2}(?:бот|ассистент|помощник|ии|модель|персонаж|хакер|разработчик|админ|человек|свободн|неограниченн|нецензур|злой|злая|без ограничений|без правил|без цензуры|dan)',
   }),

@@ -29,19 +29,7 @@ export const toolAbusePatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'en',
     weight: 0.6,
-    anchors: [
-      'price',
-      'total',
-      'amount',
-      'cost',
-      'order',
-      'payment',
-      'invoice',
-      '100',
-      '99',
-      '95',
-      'hundred',
-    ],
+    anchors: ['zero', 'free', 'paid', 'uah', 'nothing', 'hryvnia', ' 0', '100', '99', '95', 'hundred'],
     source:
       '\\b(?:(?:set|change|update|make|mark|put) (?:the |my |this |all |our |every )?(?:price|total|order total|amount|cost|order|payment|invoice)s? (?:(?:of|for|on) (?:all |every |the |my |this |your )?(?:items|products|goods|clothes|things|orders?|dresses|shirts) )?(?:to |as |at )?(?:0|zero|free|paid|1 uah|0 uah|nothing|one hryvnia|fully paid)\\b|(?:apply|give|grant|issue|add|create|generate|activate)(?: me| us)?(?: a| an| the){0,2} (?:100|99|95|hundred)(?: percent| per cent)? (?:discount|off|refund|coupon|promo))',
   }),
@@ -103,7 +91,7 @@ export const toolAbusePatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'uk',
     weight: 0.6,
-    anchors: ['ціну', 'цін', 'вартість', 'суму', 'замовлення', '100', 'сто'],
+    anchors: ['нуль', 'безкоштовн', 'оплачен', 'сплачен', ' 0', 'знижк', 'знижок'],
     source:
       '(?:встанови|встановіть|зміни|змініть|постав|поставте|зроби|зробіть|познач|позначте|відміть|відмітьте) (?:ціну|ціни|вартість|суму|замовлення|оплату)(?: (?:на|для|у|в) (?:всі |усі |все |мої |ці )?(?:товари|речі|одяг|замовлення|позиції))?(?: на| в| у| як){0,1} (?:0|нуль|нульов|безкоштовн|оплачен|сплачен)|(?:100|сто) (?:відсот{E} )?(?:знижк|знижок){E}|знижк{E} (?:у |в |на )?(?:100|сто)(?: |$)',
   }),
@@ -130,7 +118,7 @@ export const toolAbusePatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'ru',
     weight: 0.6,
-    anchors: ['цену', 'стоимость', 'сумму', 'заказ', 'оплату', '100', 'сто'],
+    anchors: ['ноль', 'нулев', 'бесплатн', 'оплачен', ' 0', 'скидк', 'скидок'],
     source:
       '(?:установи|установите|измени|измените|поставь|поставьте|сделай|сделайте|отметь|отметьте|пометь|пометьте) (?:цену|цены|стоимость|сумму|заказ|оплату)(?: (?:на|для|в) (?:все |мои |эти )?(?:товары|вещи|одежду|заказы|позиции))?(?: на| в| как){0,1} (?:0|ноль|нулев|бесплатн|оплачен)|(?:100|сто) (?:процент{E} )?(?:скидк|скидок){E}|скидк{E} (?:в |на )?(?:100|сто)(?: |$)',
   }),
