@@ -24,3 +24,4 @@ export { markdownToEntities, type FormattedText } from './markdown-to-entities.j
 export { toPlainText } from './plain-text.js';
 export { type TextEntity } from './text-entity.js';
 export { type FetchFunction } from './bot-api-transport.js';
+export { createStreamingReply, type StreamingReply, type StreamingReplyOptions } from './streaming-reply.js';

@@ -91,6 +91,8 @@ export interface TelegramClient extends Channel {
     text: string,
     options?: {
       format?: 'plain' | 'markdown';
+      /** Explicit entities for a plain `text` (overrides `format`). */
+      entities?: readonly TextEntity[];
       buttons?: readonly (readonly InlineButton[])[];
       signal?: AbortSignal;
     },

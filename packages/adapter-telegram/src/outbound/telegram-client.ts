@@ -334,7 +334,11 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
     editMessageText(chatId, messageId, text, editOptions = {}) {
       return queue.run(chatId, async () => {
         const formatted =
-          editOptions.format === 'markdown' ? markdownToEntities(text) : { text, entities: [] };
+          editOptions.entities !== undefined
+            ? { text, entities: editOptions.entities }
+            : editOptions.format === 'markdown'
+              ? markdownToEntities(text)
+              : { text, entities: [] };
         const params = {
           chat_id: chatId,
           message_id: messageId,
