@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { systemClock } from '../clock/system-clock.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { silentLogger } from '../logger/logger.js';
@@ -16,7 +16,7 @@ import {
 import { llmInstruments } from './llm-telemetry.js';
 import { type LlmRequest, type LlmResponse, type LlmStreamEvent } from './llm-types.js';
 import { streamProviders } from './llm-stream.js';
-import { raceProviders } from './provider-race.js';
+import { type RaceOutcome, raceProviders } from './provider-race.js';
 import { ProviderSlot } from './provider-slot.js';
 import { RoutedCall, type RouterSettings } from './routed-call.js';
 import { type LlmUsageEntry, UsageLedger } from './usage-ledger.js';
@@ -80,32 +80,20 @@ class LlmRouterImplementation implements LlmRouter {
     request: LlmRequest<Output>,
     options: LlmCallOptions = {},
   ): Promise<LlmResponse<Output>> {
-    const call = new RoutedCall(request, this.#settings, this.#settings.clock ?? systemClock, this.#ledger);
-    return botkeelTracer().startActiveSpan(
-      SpanNames.llmComplete,
-      { attributes: { 'botkeel.llm.providers': this.#slots.length } },
-      async (span) => {
+    const call = new RoutedCall(
+      request,
+      this.#settings,
+      this.#settings.clock ?? systemClock,
+      this.#ledger,
+    );
+    const span = botkeelTracer().startSpan(SpanNames.llmComplete, {
+      attributes: { 'botkeel.llm.providers': this.#slots.length },
+    });
+    call.parentContext = trace.setSpan(context.active(), span);
+    return raceProviders(call, this.#slots, options.signal).then(
+      (outcome) => {
         try {
-          const outcome = await raceProviders(call, this.#slots, options.signal);
-          span.setAttribute('botkeel.llm.attempts', call.calls);
-          if (outcome.success !== undefined) {
-            const { slot, completion, output } = outcome.success;
-            span.setAttributes({ 'botkeel.llm.provider': slot.name, 'botkeel.llm.fallback': false });
-            return {
-              text: completion.text,
-              output: output as Output | undefined,
-              usage: completion.usage ?? { promptTokens: 0, completionTokens: 0 },
-              provider: slot.name,
-              model: completion.model,
-              attempts: call.calls,
-              fallback: false,
-            };
-          }
-          const reply = fallbackReply(this.#settings.fallback, call.request);
-          if (reply === undefined) throw new LlmExhaustedError([...call.attempts], outcome.lastError);
-          llmInstruments().fallbacks.add(1, {});
-          span.setAttributes({ 'botkeel.llm.provider': 'fallback', 'botkeel.llm.fallback': true });
-          return fallbackResponse<Output>(reply, call.calls);
+          return this.#respond<Output>(call, outcome, span);
         } catch (error) {
           span.recordException(error instanceof Error ? error : String(error));
           span.setStatus({ code: SpanStatusCode.ERROR });
@@ -114,7 +102,35 @@ class LlmRouterImplementation implements LlmRouter {
           span.end();
         }
       },
+      (error: unknown) => {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        throw error;
+      },
     );
+  }
+
+  #respond<Output>(call: RoutedCall, outcome: RaceOutcome, span: Span): LlmResponse<Output> {
+    span.setAttribute('botkeel.llm.attempts', call.calls);
+    if (outcome.success !== undefined) {
+      const { slot, completion, output } = outcome.success;
+      span.setAttributes({ 'botkeel.llm.provider': slot.name, 'botkeel.llm.fallback': false });
+      return {
+        text: completion.text,
+        output: output as Output | undefined,
+        usage: completion.usage ?? { promptTokens: 0, completionTokens: 0 },
+        provider: slot.name,
+        model: completion.model,
+        attempts: call.calls,
+        fallback: false,
+      };
+    }
+    const reply = fallbackReply(this.#settings.fallback, call.request);
+    if (reply === undefined) throw new LlmExhaustedError([...call.attempts], outcome.lastError);
+    llmInstruments().fallbacks.add(1, {});
+    span.setAttributes({ 'botkeel.llm.provider': 'fallback', 'botkeel.llm.fallback': true });
+    return fallbackResponse<Output>(reply, call.calls);
   }
 
   stream<Output = unknown>(

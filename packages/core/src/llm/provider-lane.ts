@@ -3,7 +3,7 @@ import { BotkeelError } from '../errors/botkeel-error.js';
 import { CircuitOpenError } from '../resilience/circuit-open-error.js';
 import { isRetryableError } from '../resilience/fault-classifier.js';
 import { ProviderError } from '../resilience/provider-error.js';
-import { retry } from '../resilience/retry.js';
+import { retryAfterFirstAttempt } from '../resilience/retry.js';
 import { withTimeout } from '../resilience/with-timeout.js';
 import { SpanNames } from '../telemetry/names.js';
 import { botkeelTracer } from '../telemetry/instruments.js';
@@ -66,13 +66,17 @@ async function callOnce(
   const startedAtMs = clock.now();
   const attempt = call.nextCallNumber(slot.name);
   const timeoutMs = Math.max(1, Math.min(settings.attemptTimeoutMs, call.deadlineAtMs - startedAtMs));
-  const span: Span = botkeelTracer().startSpan(SpanNames.llmAttempt, {
-    attributes: {
-      'botkeel.llm.provider': slot.name,
-      'botkeel.llm.attempt': attempt,
-      'botkeel.llm.hedge': flags.isHedge,
+  const span: Span = botkeelTracer().startSpan(
+    SpanNames.llmAttempt,
+    {
+      attributes: {
+        'botkeel.llm.provider': slot.name,
+        'botkeel.llm.attempt': attempt,
+        'botkeel.llm.hedge': flags.isHedge,
+      },
     },
-  });
+    call.parentContext,
+  );
   const instruments = llmInstruments();
   try {
     const completion = await withTimeout(
@@ -167,26 +171,23 @@ async function completeValidated(
 
 /**
  * Runs one provider for a routed call: its retries with backoff (at least a 429's retry-after),
- * each call through the provider's breaker and the per-attempt timeout, all inside the call's
- * deadline and aborted with `signal`.
+ * each call through the provider's breaker and the per-attempt timeout (clipped to the call's
+ * deadline), all aborted with `signal`. The first attempt runs outside `retry`, so a call that
+ * succeeds at once costs no retry timer and no AbortController.
  */
 export function runLane(
   call: RoutedCall,
   slot: ProviderSlot,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   isHedge: boolean,
 ): Promise<LaneSuccess> {
   const { settings, clock } = call;
   const breaker = slot.breaker;
-  return retry(
-    async ({ signal: attemptSignal }) => {
-      if (breaker === undefined) return completeValidated(call, slot, attemptSignal, isHedge);
-      try {
-        return await breaker.execute(
-          (breakerSignal) => completeValidated(call, slot, breakerSignal, isHedge),
-          attemptSignal,
-        );
-      } catch (error) {
+  const attempt = (attemptSignal: AbortSignal | undefined): Promise<LaneSuccess> => {
+    if (breaker === undefined) return completeValidated(call, slot, attemptSignal, isHedge);
+    return breaker
+      .execute((breakerSignal) => completeValidated(call, slot, breakerSignal, isHedge), attemptSignal)
+      .then(undefined, (error: unknown) => {
         if (error instanceof CircuitOpenError) {
           call.attempts.push({
             provider: slot.name,
@@ -196,19 +197,32 @@ export function runLane(
           });
         }
         throw error;
-      }
-    },
-    {
-      maxAttempts: settings.retry.maxAttempts,
-      baseDelayMs: settings.retry.baseDelayMs,
-      maxDelayMs: settings.retry.maxDelayMs,
-      maxRetryAfterMs: settings.retry.maxRetryAfterMs,
-      ...(settings.retry.random === undefined ? {} : { random: settings.retry.random }),
-      deadlineAtMs: call.deadlineAtMs,
-      signal,
-      clock,
-      isRetryable: (error) => isRetryableForRouter(error, settings.retry.maxRetryAfterMs),
-      onRetry: () => llmInstruments().retries.add(1, { provider: slot.name }),
-    },
-  );
+      });
+  };
+  return attempt(signal).then(undefined, (error: unknown) => {
+    const maxRetryAfterMs = settings.retry.maxRetryAfterMs;
+    if (
+      settings.retry.maxAttempts <= 1 ||
+      signal?.aborted === true ||
+      !isRetryableForRouter(error, maxRetryAfterMs)
+    ) {
+      throw error;
+    }
+    return retryAfterFirstAttempt(
+      ({ signal: attemptSignal }) => attempt(attemptSignal),
+      {
+        maxAttempts: settings.retry.maxAttempts,
+        baseDelayMs: settings.retry.baseDelayMs,
+        maxDelayMs: settings.retry.maxDelayMs,
+        maxRetryAfterMs,
+        ...(settings.retry.random === undefined ? {} : { random: settings.retry.random }),
+        deadlineAtMs: call.deadlineAtMs,
+        ...(signal === undefined ? {} : { signal }),
+        clock,
+        isRetryable: (failure) => isRetryableForRouter(failure, maxRetryAfterMs),
+        onRetry: () => llmInstruments().retries.add(1, { provider: slot.name }),
+      },
+      error,
+    );
+  });
 }

@@ -1,3 +1,4 @@
+import { type Context } from '@opentelemetry/api';
 import { type z } from 'zod';
 import { type Clock } from '../clock/clock.js';
 import { type LlmAttempt } from './llm-attempt.js';
@@ -12,6 +13,8 @@ export type RouterSettings = z.output<typeof llmRouterOptionsSchema>;
 /** The state of one routed call: its deadline, every step taken, and the calls made. */
 export class RoutedCall {
   readonly attempts: LlmAttempt[] = [];
+  /** The context of the call's span, the parent of every attempt span. */
+  parentContext: Context | undefined;
   readonly deadlineAtMs: number;
   #calls = 0;
   readonly #callsByProvider = new Map<string, number>();

@@ -198,3 +198,31 @@ export function retry<T>(fn: (context: RetryContext) => Promise<T>, options?: Re
   );
   return retryAfterFailure(fn, parsed, clock, undefined, deadlineAtMs);
 }
+
+/**
+ * Continues a retried call whose first attempt (made by the caller, outside `retry`) failed with
+ * `error`: waits the backoff for attempt 1, then makes attempts 2… under `options`. Internal: the
+ * LLM router makes its first attempt itself (already bounded by its own timeout), so the success
+ * path costs no timer and no AbortController.
+ *
+ * @internal
+ */
+export function retryAfterFirstAttempt<T>(
+  fn: (context: RetryContext) => Promise<T>,
+  options: RetryOptions,
+  error: unknown,
+): Promise<T> {
+  let parsed: ParsedRetryOptions;
+  try {
+    parsed = parse(options);
+  } catch (invalid) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- parse throws InvalidOptionsError
+    return Promise.reject(invalid);
+  }
+  const clock = parsed.clock ?? systemClock;
+  const deadlineAtMs = Math.min(
+    parsed.deadlineAtMs ?? Number.POSITIVE_INFINITY,
+    parsed.deadlineMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + parsed.deadlineMs,
+  );
+  return retryAfterFailure(fn, parsed, clock, { error }, deadlineAtMs);
+}
