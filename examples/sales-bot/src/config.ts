@@ -3,8 +3,7 @@ import { z } from 'zod';
 
 const optionalUrl = z.url().optional();
 const baseSchema = z.object({
-  // Production mode (Telegram webhook, Redis, Postgres) is assembled in a later change; until then only the playground runs.
-  BOT_MODE: z.enum(['playground']).default('playground'),
+  BOT_MODE: z.enum(['playground', 'production']).default('playground'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
@@ -31,8 +30,26 @@ const baseSchema = z.object({
     .optional(),
   REDIS_URL: optionalUrl,
   DATABASE_URL: optionalUrl,
+  /** A key prefix for Redis and a schema for Postgres, so several bots can share the servers. */
+  STORE_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,30}$/, 'expected lower-case letters, digits and _')
+    .default('shop'),
+  PUBLIC_WEBHOOK_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_-]{1,100}$/)
+    .default('/telegram'),
   INSTANCES: z.coerce.number().int().min(1).max(1_000).default(1),
 });
+
+const requiredInProduction = [
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'TELEGRAM_MANAGERS_CHAT_ID',
+  'OPENAI_API_KEY',
+  'REDIS_URL',
+  'DATABASE_URL',
+] as const;
 
 /** The bot's configuration, read from the environment once at start. */
 export type Config = z.infer<typeof baseSchema>;
@@ -49,6 +66,11 @@ export function readConfig(environment: Readonly<Record<string, string | undefin
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message.split(', received')[0]}`);
+  if (parsed.success && parsed.data.BOT_MODE === 'production') {
+    for (const name of requiredInProduction) {
+      if (parsed.data[name] === undefined) problems.push(`${name}: required when BOT_MODE=production`);
+    }
+  }
   if (!parsed.success || problems.length > 0) {
     throw new BotkeelError('INVALID_OPTIONS', `Invalid environment:\n  ${problems.join('\n  ')}`);
   }

@@ -6,10 +6,23 @@ const config = readConfig(process.env);
 const clock = systemClock;
 const logger = createSafeLogger(createJsonLogger({ level: config.LOG_LEVEL }));
 
-const { bot, url } = await runPlayground(config, clock, logger);
-console.log(`Botkeel sales bot playground: ${url}`);
+let stop: () => Promise<unknown>;
+if (config.BOT_MODE === 'production') {
+  const { runProduction } = await import('./production/run-production.js');
+  const running = await runProduction(config, clock, logger);
+  stop = running.stop;
+} else {
+  const { bot, url } = await runPlayground(config, clock, logger);
+  console.log(
+    `Botkeel sales bot playground: ${url} (offline catalogue provider unless OPENAI_API_KEY is set)`,
+  );
+  stop = () => bot.stop({ deadlineMs: 10_000 });
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void bot.stop({ deadlineMs: 10_000 }).then(() => process.exit(0));
+    void stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   });
 }
