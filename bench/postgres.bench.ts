@@ -34,6 +34,8 @@ const clientCounts = [1, 16];
 const roundSeconds = 2;
 const rounds = 3;
 const leaseMs = 60_000;
+/** Counts measured runs; each run's keys carry its number, so keys never repeat across runs. */
+let runs = 0;
 
 const claimSql = `INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
   VALUES ($1, 'claimed', to_timestamp($2::float8 / 1000), to_timestamp($2::float8 / 1000))
@@ -149,28 +151,37 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
       let ours = 0;
       let plain = 0;
       let theirs = 0;
-      for (let round = 0; round < rounds; round += 1) {
-        globalThis.gc?.();
-        ours = Math.max(
-          ours,
-          await withPool(clients, (pool) => {
+      const contenders: (() => Promise<void>)[] = [
+        async () => {
+          const run = (runs += 1);
+          const rate = await withPool(clients, (pool) => {
             const store = new PostgresDedupeStore({ pool, schema });
             return measure(clients, (worker, index) =>
-              store.claim(`node:${round}:${worker}:${index}`, { leaseMs }),
+              store.claim(`node:${run}:${worker}:${index}`, { leaseMs }),
             );
-          }),
-        );
-        globalThis.gc?.();
-        plain = Math.max(
-          plain,
-          await withPool(clients, (pool) =>
+          });
+          ours = Math.max(ours, rate);
+        },
+        async () => {
+          const run = (runs += 1);
+          const rate = await withPool(clients, (pool) =>
             measure(clients, (worker, index) => {
               const now = Date.now();
-              return pool.query(claimSql, [`plain:${round}:${worker}:${index}`, now + leaseMs, now]);
+              return pool.query(claimSql, [`plain:${run}:${worker}:${index}`, now + leaseMs, now]);
             }),
-          ),
-        );
-        theirs = Math.max(theirs, await pgbench(clients, scriptPath));
+          );
+          plain = Math.max(plain, rate);
+        },
+        async () => {
+          theirs = Math.max(theirs, await pgbench(clients, scriptPath));
+        },
+      ];
+      // Rotate who goes first each round, so no side always meets a cold server or a cold JIT.
+      for (let round = 0; round < rounds; round += 1) {
+        for (let turn = 0; turn < contenders.length; turn += 1) {
+          globalThis.gc?.();
+          await contenders[(round + turn) % contenders.length]?.();
+        }
       }
       lines.push(
         `| ${clients} | ${ours.toFixed(0)} | ${plain.toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / theirs).toFixed(2)}× |`,
