@@ -27,7 +27,10 @@ export interface Debouncer<Item> {
    * Rejects with `DRAINING` after `stop()` was called, with `ABORTED` when `signal` is already aborted.
    */
   push(key: string, item: Item, options?: { signal?: AbortSignal }): Promise<PushResult>;
-  /** Starts flushing due bursts (this instance's and other instances'). Pushing works without it. */
+  /**
+   * Starts flushing due bursts (this instance's and other instances'). Pushing works without it.
+   * A started debouncer keeps the Node.js process alive (its wake-up timer) until `stop()`.
+   */
   start(): void;
   /** Stops accepting items and flushing; see {@link DebouncerStopOptions}. Calling it again returns the same promise. */
   stop(options?: DebouncerStopOptions): Promise<void>;

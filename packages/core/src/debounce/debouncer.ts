@@ -121,8 +121,8 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
         wakeAtMs = undefined;
         void pump();
       },
+      // Not unref'd: a started debouncer keeps the process alive until stop(), like a server.
       atMs - clock.now(),
-      { unref: true },
     );
   };
 
