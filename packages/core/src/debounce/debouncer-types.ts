@@ -29,7 +29,8 @@ export interface Debouncer<Item> {
   push(key: string, item: Item, options?: { signal?: AbortSignal }): Promise<PushResult>;
   /**
    * Starts flushing due bursts (this instance's and other instances'). Pushing works without it.
-   * A started debouncer keeps the Node.js process alive (its wake-up timer) until `stop()`.
+   * A started debouncer keeps the Node.js process alive (its wake-up timer) until `stop()`. Calling
+   * it again is a no-op; after `stop()` it throws `DRAINING` (a stopped debouncer does not restart).
    */
   start(): void;
   /** Stops accepting items and flushing; see {@link DebouncerStopOptions}. Calling it again returns the same promise. */
