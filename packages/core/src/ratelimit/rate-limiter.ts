@@ -3,7 +3,7 @@ import { systemClock } from '../clock/system-clock.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { AbortedError, InvalidOptionsError } from '../errors/subclasses.js';
-import { silentLogger } from '../logger/logger.js';
+import { createSafeLogger } from '../logger/safe-logger.js';
 import { type CircuitBreaker, createCircuitBreaker } from '../resilience/circuit-breaker.js';
 import { type CircuitBreakerOptions } from '../resilience/circuit-breaker-options.js';
 import { withTimeout } from '../resilience/with-timeout.js';
@@ -72,7 +72,7 @@ type FailureReason = 'error' | 'timeout' | 'circuit-open';
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const parsed = parseOptions('createRateLimiter', rateLimiterOptionsSchema, options);
   const clock = parsed.clock ?? systemClock;
-  const logger = parsed.logger ?? silentLogger;
+  const logger = createSafeLogger(parsed.logger);
   const storeTimeoutMs = parsed.storeTimeoutMs ?? 50;
   const isAllowedWhenAllFail = parsed.whenAllFail === 'allow';
   const policyRetryAfterMs = parsed.policyRetryAfterMs ?? 1_000;
