@@ -396,6 +396,24 @@ describe('createDebouncer', () => {
     ]);
   });
 
+  it('cannot be started again after stop()', async () => {
+    const context = setup();
+    const bot = debouncer(context);
+    bot.start();
+    bot.start();
+    await bot.stop();
+    const error: unknown = (() => {
+      try {
+        bot.start();
+        return undefined;
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(BotkeelError.hasCode(error, 'DRAINING')).toBe(true);
+    expect(context.clock.pendingTimers()).toBe(0);
+  });
+
   it('rejects invalid options with an error naming the field', () => {
     const context = setup();
     const make = (overrides: Partial<DebouncerOptions<string>>) => () => debouncer(context, 'a', overrides);
