@@ -36,7 +36,10 @@ export interface TelegramClientOptions {
   idempotencyTtlMs?: number;
   /** One HTTP round trip's limit. Default 30,000 (`getUpdates` adds its long-poll timeout). */
   requestTimeoutMs?: number;
-  /** How long one send may wait for flood budget before failing with `TIMEOUT`. Default 120,000. */
+  /**
+   * How long one send may wait (behind earlier sends to its chat, and for flood budget) before
+   * failing with `TIMEOUT`. Default 120,000.
+   */
   maxQueueWaitMs?: number;
   /** Downloads files through this SSRF-safe fetch. Default `createSafeFetch` for common media types. */
   download?: SafeFetch;

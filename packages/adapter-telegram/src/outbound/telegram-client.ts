@@ -87,7 +87,12 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
   const floodWait = meter.createHistogram(MetricNames.channelFloodWait);
   const botId = token.slice(0, token.indexOf(':'));
 
-  const waitForSlot = async (chatId: string, signal: AbortSignal | undefined): Promise<void> => {
+  /** Waits for flood budget; the wait (counted from `queuedAt`, when the send was asked for) is bounded. */
+  const waitForSlot = async (
+    chatId: string,
+    signal: AbortSignal | undefined,
+    queuedAt: number,
+  ): Promise<void> => {
     const startedAt = clock.now();
     for (;;) {
       const decision = await flood.acquire(
@@ -104,7 +109,7 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
           retryable: false,
         });
       }
-      if (clock.now() - startedAt + decision.waitMs > parsed.maxQueueWaitMs) {
+      if (clock.now() - queuedAt + decision.waitMs > parsed.maxQueueWaitMs) {
         throw new TimeoutError(
           `Send to chat ${chatId} would wait past ${parsed.maxQueueWaitMs} ms`,
           parsed.maxQueueWaitMs,
@@ -144,7 +149,13 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
   const call = async <T>(
     method: string,
     params: Record<string, unknown>,
-    callOptions: { chatId?: string; signal?: AbortSignal; isFlooded?: boolean; extraTimeoutMs?: number },
+    callOptions: {
+      chatId?: string;
+      signal?: AbortSignal;
+      isFlooded?: boolean;
+      extraTimeoutMs?: number;
+      queuedAt?: number;
+    },
   ): Promise<T> => {
     const { chatId, signal } = callOptions;
     const isFlooded = callOptions.isFlooded ?? chatId !== undefined;
@@ -153,7 +164,8 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
         ? transport
         : { ...transport, timeoutMs: transport.timeoutMs + callOptions.extraTimeoutMs };
     for (let attempt = 1; ; attempt += 1) {
-      if (isFlooded && chatId !== undefined) await waitForSlot(chatId, signal);
+      if (isFlooded && chatId !== undefined)
+        await waitForSlot(chatId, signal, callOptions.queuedAt ?? clock.now());
       const answer = await callBotApi(callTransport, method, params, signal);
       if (answer.kind === 'ok') {
         sends.add(1, { method, outcome: 'ok' });
@@ -231,6 +243,7 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
     parseMode: 'HTML' | 'MarkdownV2' | undefined,
     extra: Record<string, unknown>,
     signal: AbortSignal | undefined,
+    queuedAt: number,
   ): Promise<SentMessage> => {
     const base = { chat_id: chatId, ...extra };
     const formatted = {
@@ -242,6 +255,7 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
     try {
       const result = await call<{ message_id: number }>('sendMessage', formatted, {
         chatId,
+        queuedAt,
         ...(signal === undefined ? {} : { signal }),
       });
       return { chatId, messageId: result.message_id };
@@ -274,8 +288,9 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
     chatId: string,
     text: string,
     sendOptions: SendMessageOptions,
-  ): Promise<SentMessage[]> =>
-    queue.run(chatId, async () => {
+  ): Promise<SentMessage[]> => {
+    const queuedAt = clock.now();
+    return queue.run(chatId, async () => {
       const { parts, parseMode } = formatText(text, sendOptions);
       const sendable = parts.filter((part) => part.text.trim() !== '');
       const sent: SentMessage[] = [];
@@ -297,10 +312,11 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
           ...(sendOptions.disableNotification === true ? { disable_notification: true } : {}),
           ...(markup === undefined ? {} : { reply_markup: markup }),
         };
-        sent.push(await sendPart(chatId, part, parseMode, extra, sendOptions.signal));
+        sent.push(await sendPart(chatId, part, parseMode, extra, sendOptions.signal, queuedAt));
       }
       return sent;
     });
+  };
 
   const client: TelegramClient = {
     name: 'telegram',

@@ -91,6 +91,30 @@ describe('createTelegramClient', () => {
     expect(telegram.callsOf('sendMessage')).toHaveLength(1);
   });
 
+  it('refuses to wait out a shared cooldown above the cap, and bounds the wait for flood budget', async () => {
+    const flood = new MemoryFloodControl({ clock });
+    await flood.pause({ chatId: '42' }, 7_200_000);
+    const client = makeClient({ flood, maxQueueWaitMs: 10_000 });
+    const paused = await drive(clock, client.sendMessage('42', 'hi')).catch((caught: unknown) => caught);
+    expect(paused).toMatchObject({ code: 'RETRY_AFTER_TOO_LONG', retryAfterMs: 7_200_000 });
+    await flood.pause({ chatId: '-5' }, 0);
+    await drive(clock, client.sendMessage('-5', 'first'));
+    // Groups get 20 messages a minute: the next slot is 3 s away, then 6 s, … past the 10 s bound.
+    const results = await drive(
+      clock,
+      Promise.allSettled([1, 2, 3, 4, 5].map((index) => client.sendMessage('-5', `more ${index}`))),
+    );
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
+    expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'TIMEOUT' });
+    expect(telegram.callsOf('sendMessage')).toHaveLength(4);
+  });
+
   it('retries 5xx and dropped connections with backoff, then succeeds', async () => {
     const client = makeClient();
     telegram.inject({ method: 'sendMessage', answer: { errorCode: 502, description: 'Bad Gateway' } });
