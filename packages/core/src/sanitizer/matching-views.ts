@@ -106,6 +106,8 @@ function isFullyFoldable(word: string): boolean {
 }
 
 const minimumSpacedRun = 5;
+/** Letters further apart than this are not one spaced-out word. */
+const maximumSpacedGap = 3;
 
 function joinWords(words: readonly Word[]): string {
   const parts: string[] = [];
@@ -119,7 +121,13 @@ function joinWords(words: readonly Word[]): string {
     }
     // A block of single letters: "i g n o r e   a l l" -> "ignore all" (wide gaps split words).
     let end = index + 1;
-    while (end < words.length && (words[end] as Word).text.length === 1) end += 1;
+    while (
+      end < words.length &&
+      (words[end] as Word).text.length === 1 &&
+      (words[end] as Word).gapBefore <= maximumSpacedGap
+    ) {
+      end += 1;
+    }
     if (end - index < minimumSpacedRun) {
       for (let at = index; at < end; at += 1) parts.push((words[at] as Word).text);
     } else {
@@ -141,24 +149,47 @@ function joinWords(words: readonly Word[]): string {
 function isWordCharacter(kind: number, nextKind: number): boolean {
   if (kind === kindSeparator) return false;
   if (kind !== kindLeetSymbol) return true;
-  return nextKind !== kindSeparator && nextKind !== kindLeetSymbol;
+  return nextKind === kindLatin || nextKind === kindCyrillic || nextKind === kindGreek;
 }
 
+const letter = 'a-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u052f';
+const notAlphanumeric = `[^${letter}0-9\\u0530-\\u1fff\\u2c00-\\u2fff\\u3040-\\ud7ff\\ue000-\\ufe0f\\ufe70-\\ufeff\\uff66-\\uffff]`;
 /**
- * Builds the views patterns run on from visible text: NFKC, lower case, look-alike folding,
- * leetspeak, spaced-letter collapsing. Linear in the length of `visible`.
+ * True when a message needs the character-by-character words view: Greek or accented letters,
+ * Latin and Cyrillic in one word, digits or leet symbols next to letters, or five letters spelled out
+ * one by one.
  */
-export function buildMatchingViews(visible: string): MatchingViews {
-  const lower = visible.normalize('NFKC').toLowerCase();
-  const symbols = foldToLatin(lower);
-  let latinLetters = 0;
-  let cyrillicLetters = 0;
-  for (let index = 0; index < lower.length; index += 1) {
-    const code = lower.charCodeAt(index);
-    if (code >= 0x61 && code <= 0x7a) latinLetters += 1;
-    else if (code >= 0x400 && code < 0x530) cyrillicLetters += 1;
+const needsCarefulWords = new RegExp(
+  [
+    '[\\u00c0-\\u03ff]',
+    '[a-z][\\u0400-\\u052f]|[\\u0400-\\u052f][a-z]',
+    `[@$!|0-9][${letter}]|[${letter}][0-9]`,
+    `(?:^|${notAlphanumeric})(?:[${letter}]${notAlphanumeric}{1,3}){4}[${letter}](?![${letter}0-9])`,
+  ].join('|'),
+);
+// Separators of the words view, the same characters kindOf() calls separators.
+/* eslint-disable no-control-regex -- the control and invisible characters are the point */
+const separatorRun =
+  /[\u0000-\u002f\u003a-\u0060\u007b-\u00bf\u00d7\u00f7\u2000-\u2bff\u3000-\u303f\ud800-\udfff\ufe10-\ufe6f\uff00-\uff65]+/g;
+/* eslint-enable no-control-regex */
+const hasLatin = /[a-z]/;
+const hasCyrillic = /[\u0400-\u052f]/;
+
+function countLatinAndCyrillic(text: string): { latin: number; cyrillic: number } {
+  let latin = 0;
+  let cyrillic = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x61 && code <= 0x7a) latin += 1;
+    else if (code >= 0x400 && code < 0x530) cyrillic += 1;
   }
-  const isLatinMessage = latinLetters >= cyrillicLetters;
+  return { latin, cyrillic };
+}
+
+/** The words view, character by character (folding, leetspeak, spaced letters). */
+export function buildWordsCarefully(lower: string): string {
+  const counts = countLatinAndCyrillic(lower);
+  const isLatinMessage = counts.latin >= counts.cyrillic;
   const words: Word[] = [];
   let index = 0;
   let gapStart = 0;
@@ -183,5 +214,25 @@ export function buildMatchingViews(visible: string): MatchingViews {
     gapStart = index;
     kind = currentKind;
   }
-  return { symbols, words: joinWords(words) };
+  return joinWords(words);
+}
+
+/** True when the words view can be made by only collapsing separators (nothing to fold or join). */
+function isPlainText(lower: string): boolean {
+  if (needsCarefulWords.test(lower)) return false;
+  if (!hasLatin.test(lower) || !hasCyrillic.test(lower)) return true;
+  // Whole look-alike words are folded only in mostly-Latin messages.
+  const counts = countLatinAndCyrillic(lower);
+  return counts.latin < counts.cyrillic;
+}
+
+/**
+ * Builds the views patterns run on from visible text: NFKC, lower case, look-alike folding,
+ * leetspeak, spaced-letter collapsing. Linear in the length of `visible`.
+ */
+export function buildMatchingViews(visible: string): MatchingViews {
+  const lower = visible.normalize('NFKC').toLowerCase();
+  const symbols = foldToLatin(lower);
+  const words = isPlainText(lower) ? lower.replace(separatorRun, ' ').trim() : buildWordsCarefully(lower);
+  return { symbols, words };
 }

@@ -77,3 +77,17 @@ describe('decodeEncodedPayloads', () => {
     expect(decodeEncodedPayloads(`Internationalization123 UA1234567890123456789012 ${binary}`)).toEqual([]);
   });
 });
+
+describe('words view fast path', () => {
+  it('gives the same words as the careful path on every evaluation message and example', async () => {
+    const { buildWordsCarefully } = await import('../../src/sanitizer/matching-views.js');
+    const { default: evaluationSet } = await import('./eval-set.json', { with: { type: 'json' } });
+    const { patternExamples } = await import('./pattern-examples.js');
+    const texts = [...evaluationSet.map((message) => message.text), ...Object.values(patternExamples)];
+    for (const text of texts) {
+      expect(buildMatchingViews(text).words, text).toBe(
+        buildWordsCarefully(text.normalize('NFKC').toLowerCase()),
+      );
+    }
+  });
+});
