@@ -43,6 +43,12 @@ export interface LlmRouter {
   ): AsyncIterable<LlmStreamEvent<Output>>;
   /** Tokens per provider/model, for one conversation or (without an id) overall. */
   usage(conversationId?: string): LlmUsageEntry[];
+  /**
+   * Reads the shared store now (breaker states and 429 cooldowns of every provider), e.g. at
+   * start-up; afterwards the router refreshes them in the background, at most every second.
+   * No-op without a `store`.
+   */
+  sync(signal?: AbortSignal): Promise<void>;
   /** The breaker of each provider, by provider name (empty when breakers are off). */
   readonly breakers: ReadonlyMap<string, CircuitBreaker>;
 }
@@ -80,12 +86,7 @@ class LlmRouterImplementation implements LlmRouter {
     request: LlmRequest<Output>,
     options: LlmCallOptions = {},
   ): Promise<LlmResponse<Output>> {
-    const call = new RoutedCall(
-      request,
-      this.#settings,
-      this.#settings.clock ?? systemClock,
-      this.#ledger,
-    );
+    const call = new RoutedCall(request, this.#settings, this.#settings.clock ?? systemClock, this.#ledger);
     const span = botkeelTracer().startSpan(SpanNames.llmComplete, {
       attributes: { 'botkeel.llm.providers': this.#slots.length },
     });
@@ -143,6 +144,15 @@ class LlmRouterImplementation implements LlmRouter {
 
   usage(conversationId?: string): LlmUsageEntry[] {
     return this.#ledger.entries(conversationId);
+  }
+
+  async sync(signal?: AbortSignal): Promise<void> {
+    await Promise.all(
+      this.#slots.flatMap((slot) => [
+        slot.syncCooldown(signal),
+        slot.breaker?.sync(signal) ?? Promise.resolve(),
+      ]),
+    );
   }
 }
 

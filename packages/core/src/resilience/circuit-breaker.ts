@@ -81,6 +81,8 @@ class CircuitBreakerImplementation implements CircuitBreaker {
   #state: CircuitState = 'closed';
   /** 0 until the first transition. */
   #changedAtMs: number;
+  /** True until the first transition or restore: then any shared record is newer. */
+  #isPristine = true;
   #openedAtMs = 0;
   #consecutive = 0;
   #probes = 0;
@@ -115,6 +117,7 @@ class CircuitBreakerImplementation implements CircuitBreaker {
     this.#changedAtMs = 0;
     const initial = parsed.initialState;
     if (initial !== undefined) {
+      this.#isPristine = false;
       this.#state = initial.state;
       this.#changedAtMs = initial.changedAtMs;
       this.#openedAtMs = initial.openedAtMs;
@@ -279,6 +282,7 @@ class CircuitBreakerImplementation implements CircuitBreaker {
     if (from === to) return;
     this.#state = to;
     this.#changedAtMs = atMs;
+    this.#isPristine = false;
     this.#generation += 1;
     this.#probes = 0;
     if (to === 'closed') {
@@ -326,6 +330,7 @@ class CircuitBreakerImplementation implements CircuitBreaker {
   #adopt(record: StoredBreakerState): void {
     if (record.writerId === this.#instanceId) return;
     if (
+      !this.#isPristine &&
       !isNewerBreakerRecord(record, {
         state: 'closed',
         changedAtMs: this.#changedAtMs,
@@ -334,6 +339,7 @@ class CircuitBreakerImplementation implements CircuitBreaker {
     ) {
       return;
     }
+    this.#isPristine = false;
     if (record.state === 'open') {
       this.#openedAtMs = record.changedAtMs;
       if (this.#state === 'open') this.#changedAtMs = record.changedAtMs;
