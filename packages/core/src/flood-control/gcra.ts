@@ -1,7 +1,8 @@
 import { type FloodBudget } from './flood-control.js';
 
 /**
- * The GCRA arithmetic shared by flood-control implementations: given a bucket's theoretical arrival
+ * The GCRA arithmetic of the memory flood control (internal, not exported from the package):
+ * given a bucket's theoretical arrival
  * time (`tatMs`, 0 for a fresh bucket) and `nowMs`, how long until one more send conforms, and the new
  * arrival time once it is spent.
  *

@@ -8,7 +8,6 @@ export {
   type FloodControl,
   defaultFloodLimits,
 } from './flood-control.js';
-export { gcraStep } from './gcra.js';
 export {
   MemoryFloodControl,
   resolveFloodLimits,

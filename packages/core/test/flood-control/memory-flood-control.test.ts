@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createManualClock, type FloodControl, MemoryFloodControl, gcraStep } from '@botkeel/core';
+import { createManualClock, type FloodControl, MemoryFloodControl } from '@botkeel/core';
 import { floodControlConformance } from '@botkeel/core/testing';
+import { gcraStep } from '../../src/flood-control/gcra.js';
 
 const shared = new Map<string, FloodControl>();
 
