@@ -1,10 +1,6 @@
 export { type CircuitState } from './circuit-state.js';
-export {
-  createCircuitBreaker,
-  type CircuitBreaker,
-  type CircuitEvent,
-  type CircuitStateChange,
-} from './circuit-breaker.js';
+export { createCircuitBreaker } from './circuit-breaker.js';
+export { type CircuitBreaker, type CircuitEvent, type CircuitStateChange } from './circuit-breaker-types.js';
 export {
   type CircuitBreakerOptions,
   type CircuitBreakerSnapshot,
