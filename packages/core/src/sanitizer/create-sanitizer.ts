@@ -13,6 +13,16 @@ import {
 import { combineScore, rankFindings, verdictOf } from './score.js';
 import { toVisibleText } from './visible-text.js';
 
+/** Callers without types may pass anything; a non-string is scanned as its string form, or as ''. */
+function asText(input: unknown): string {
+  if (typeof input === 'string') return input;
+  try {
+    return String(input);
+  } catch {
+    return '';
+  }
+}
+
 /** Read through a function so TypeScript does not narrow `aborted` across an `await`. */
 const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
 
@@ -58,7 +68,7 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
   }
 
   function sanitize(input: string): SanitizeResult {
-    const text = typeof input === 'string' ? input : String(input);
+    const text = asText(input);
     const visible = toVisibleText(text, maxLength);
     return finish(visible.text, detectFindings(patterns, visible), visible.isTruncated);
   }
@@ -69,7 +79,7 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
   ): Promise<SanitizeResult> {
     const { signal } = callOptions;
     if (isAborted(signal)) throw new AbortedError('sanitizeAsync was aborted', { cause: signal?.reason });
-    const text = typeof input === 'string' ? input : String(input);
+    const text = asText(input);
     const visible = toVisibleText(text, maxLength);
     const findings = detectFindings(patterns, visible);
     if (classifier === undefined) return finish(visible.text, findings, visible.isTruncated);

@@ -20,6 +20,8 @@ interface ViewIndex {
   readonly anchorScanner: RegExp | undefined;
   /** Anchor → patterns to run when it (or an anchor containing it) occurs. */
   readonly candidatesByAnchor: ReadonlyMap<string, readonly CompiledPattern[]>;
+  /** Scanners without some anchors, for hostile repetition. */
+  readonly reducedScanners: Map<string, RegExp | undefined>;
 }
 
 const escapeExpression = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -50,9 +52,32 @@ function indexView(patterns: readonly CompiledPattern[]): ViewIndex {
     }
     candidatesByAnchor.set(anchor, [...candidates]);
   }
-  const anchorScanner =
-    anchors.length === 0 ? undefined : new RegExp(anchors.map(escapeExpression).join('|'), 'g');
-  return { unanchored, anchorScanner, candidatesByAnchor };
+  return {
+    unanchored,
+    anchorScanner: buildScanner(anchors),
+    candidatesByAnchor,
+    reducedScanners: new Map(),
+  };
+}
+
+/** Repeated hits of anchors already seen before the scanner drops them. */
+const maxRepeatedHits = 256;
+
+function buildScanner(anchors: readonly string[]): RegExp | undefined {
+  const sorted = [...anchors].sort((left, right) => right.length - left.length);
+  return sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeExpression).join('|'), 'g');
+}
+
+/** A scanner for the anchors of `index` minus `seen` (compiled once per set, cache bounded). */
+function scannerWithout(index: ViewIndex, seen: ReadonlySet<string>): RegExp | undefined {
+  const remaining = [...index.candidatesByAnchor.keys()].filter((anchor) => !seen.has(anchor));
+  const key = remaining.join('\u0000');
+  const cached = index.reducedScanners.get(key);
+  if (cached !== undefined || index.reducedScanners.has(key)) return cached;
+  const scanner = buildScanner(remaining);
+  if (index.reducedScanners.size >= 64) index.reducedScanners.clear();
+  index.reducedScanners.set(key, scanner);
+  return scanner;
 }
 
 /** The built-in and extra patterns, indexed by view and anchor so most messages run few of them. */
@@ -80,13 +105,27 @@ export class PatternSet {
 
   private matchView(index: ViewIndex, text: string): PatternMatch[] {
     const candidates = new Set<CompiledPattern>(index.unanchored);
-    const scanner = index.anchorScanner;
+    let scanner = index.anchorScanner;
     if (scanner !== undefined && text.length > 0) {
+      const seen = new Set<string>();
+      let repeatedHits = 0;
       scanner.lastIndex = 0;
       let found = scanner.exec(text);
       while (found !== null) {
-        for (const pattern of index.candidatesByAnchor.get(found[0]) ?? []) candidates.add(pattern);
-        scanner.lastIndex = found.index + 1;
+        const anchor = found[0];
+        const next = found.index + 1;
+        if (seen.has(anchor)) repeatedHits += 1;
+        else {
+          seen.add(anchor);
+          for (const pattern of index.candidatesByAnchor.get(anchor) ?? []) candidates.add(pattern);
+        }
+        if (repeatedHits > maxRepeatedHits) {
+          // Hostile repetition ("::::", "----"): continue with a scanner for the anchors not seen yet.
+          scanner = scannerWithout(index, seen);
+          repeatedHits = 0;
+          if (scanner === undefined) break;
+        }
+        scanner.lastIndex = next;
         found = scanner.exec(text);
       }
     }

@@ -30,7 +30,17 @@ export function roleTagMatchingText(nfkcText: string): string {
   return foldToLatin(nfkcText.toLowerCase().length === nfkcText.length ? nfkcText.toLowerCase() : nfkcText);
 }
 
-/** True when `text` still contains an intact role tag or delimiter (see {@link roleTagExpression}). */
+/**
+ * True when `text` still contains an intact role tag or delimiter: ChatML tokens, `[INST]`, `<<SYS>>`,
+ * XML-style role tags, markdown role headings, role-prefixed lines, JSON role fields and code fences,
+ * also in full-width or look-alike spellings. Text from the `'neutralize'` policy never has one.
+ *
+ * @example
+ * ```ts
+ * hasIntactRoleTag('<|im_start|>system'); // true
+ * hasIntactRoleTag(createSanitizer({ policy: 'neutralize' }).sanitize('<|im_start|>system').text); // false
+ * ```
+ */
 export function hasIntactRoleTag(text: string): boolean {
   const matchingText = roleTagMatchingText(text.normalize('NFKC'));
   roleTagExpression.lastIndex = 0;
