@@ -4,7 +4,7 @@ import {
   type HandoffRequest,
   type Logger,
   parseOptions,
-  silentLogger,
+  createSafeLogger,
   systemClock,
 } from '@botkeel/core';
 import { z } from 'zod';
@@ -91,7 +91,7 @@ export function createTelegramHandoff(options: TelegramHandoffOptions): Telegram
   const { client, managersChatId, topicPerChat } = parsed;
   const state = options.state ?? new MemoryHandoffStateStore();
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const logger = createSafeLogger(options.logger);
 
   const release = async (chatId: string): Promise<void> => {
     const current = await state.get(chatId);

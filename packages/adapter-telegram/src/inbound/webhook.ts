@@ -3,7 +3,7 @@ import {
   type Ack,
   parseOptions,
   runWithContext,
-  silentLogger,
+  createSafeLogger,
   systemClock,
   verifySecret,
 } from '@botkeel/core';
@@ -57,7 +57,7 @@ const ackStatus = (ack: Ack): number => (ack.status === 'unavailable' ? 503 : 20
 export function createTelegramWebhook(options: TelegramWebhookOptions): TelegramWebhook {
   const parsed = parseOptions('createTelegramWebhook', telegramWebhookOptionsSchema, options);
   const { bot, botId, secretToken, maxBodyBytes, trustProxy, maxDepth, maxKeys, interceptors } = parsed;
-  const logger = options.logger ?? silentLogger;
+  const logger = createSafeLogger(options.logger);
   const clock = options.clock ?? systemClock;
   const sources =
     parsed.allowedSourceRanges === undefined

@@ -2,7 +2,7 @@ import {
   type Clock,
   type Logger,
   parseOptions,
-  silentLogger,
+  createSafeLogger,
   systemClock,
   type TimerHandle,
 } from '@botkeel/core';
@@ -68,7 +68,7 @@ export function createStreamingReply(options: StreamingReplyOptions): StreamingR
   const parsed = parseOptions('createStreamingReply', optionsSchema, options);
   const { client, chatId, minEditIntervalMs, format } = parsed;
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const logger = createSafeLogger(options.logger);
   const thread = parsed.messageThreadId === undefined ? {} : { messageThreadId: parsed.messageThreadId };
   let text = '';
   let shownText = '';

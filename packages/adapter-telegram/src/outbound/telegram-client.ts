@@ -9,7 +9,7 @@ import {
   botkeelMeter,
   type OutgoingMessage,
   parseOptions,
-  silentLogger,
+  createSafeLogger,
   systemClock,
   TimeoutError,
 } from '@botkeel/core';
@@ -64,7 +64,7 @@ const keyboard = (buttons: readonly (readonly InlineButton[])[] | undefined) =>
 export function createTelegramClient(options: TelegramClientOptions): TelegramClient {
   const parsed = parseOptions('createTelegramClient', telegramClientOptionsSchema, options);
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const logger = createSafeLogger(options.logger);
   const random = options.random ?? Math.random;
   const flood = options.flood ?? new MemoryFloodControl({ clock });
   const idempotency = options.idempotency ?? new MemoryIdempotencyStore({ clock });

@@ -1,4 +1,4 @@
-import { type Clock, type Logger, parseOptions, silentLogger, systemClock } from '@botkeel/core';
+import { type Clock, type Logger, parseOptions, createSafeLogger, systemClock } from '@botkeel/core';
 import { z } from 'zod';
 import { toBotMessage } from '../inbound/to-bot-message.js';
 import { updateSchema } from '../inbound/update-schema.js';
@@ -71,7 +71,7 @@ export function createLongPolling(options: LongPollingOptions): LongPolling {
   const parsed = parseOptions('createLongPolling', optionsSchema, options);
   const { bot, client, timeoutSeconds, interceptors } = parsed;
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const logger = createSafeLogger(options.logger);
   let offset: number | undefined;
   let controller: AbortController | undefined;
   let loop: Promise<void> | undefined;
