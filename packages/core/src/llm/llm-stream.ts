@@ -1,4 +1,7 @@
+import { type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { type Clock } from '../clock/clock.js';
+import { SpanNames } from '../telemetry/names.js';
+import { botkeelTracer } from '../telemetry/instruments.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { AbortedError, TimeoutError } from '../errors/subclasses.js';
 import { CircuitOpenError } from '../resilience/circuit-open-error.js';
@@ -129,6 +132,12 @@ export async function* streamProviders<Output>(
     { unref: true },
   );
   let opened: OpenedStream | undefined;
+  let openedSpan: Span | undefined;
+  const streamStartedAtMs = clock.now();
+  const completeSpan = botkeelTracer().startSpan(SpanNames.llmComplete, {
+    attributes: { 'botkeel.llm.providers': slots.length, 'botkeel.llm.stream': true },
+  });
+  call.parentContext = trace.setSpan(context.active(), completeSpan);
   let answeredBy: ProviderSlot | undefined;
   let lastError: unknown;
   try {
@@ -151,6 +160,17 @@ export async function* streamProviders<Output>(
         }
         const startedAtMs = clock.now();
         const number = call.nextCallNumber(slot.name);
+        const span = botkeelTracer().startSpan(
+          SpanNames.llmAttempt,
+          {
+            attributes: {
+              'botkeel.llm.provider': slot.name,
+              'botkeel.llm.attempt': number,
+              'botkeel.llm.stream': true,
+            },
+          },
+          call.parentContext,
+        );
         try {
           const open = (): Promise<OpenedStream | undefined> => openStream(call, slot, callController.signal);
           opened = breaker === undefined ? await open() : await breaker.execute(open, callController.signal);
@@ -170,9 +190,24 @@ export async function* streamProviders<Output>(
             model: opened.model ?? 'unknown',
             outcome: 'success',
           });
+          span.setAttributes({
+            'botkeel.llm.outcome': 'success',
+            'botkeel.llm.model': opened.model ?? 'unknown',
+            'botkeel.llm.first_delta_ms': clock.now() - startedAtMs,
+          });
+          openedSpan = span;
           answeredBy = slot;
           break providers;
         } catch (error) {
+          span.setAttribute(
+            'botkeel.llm.outcome',
+            error instanceof CircuitOpenError
+              ? 'skipped-circuit-open'
+              : outcomeOf(error, callController.signal),
+          );
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
           if (error instanceof CircuitOpenError) {
             call.attempts.push({
               provider: slot.name,
@@ -263,10 +298,17 @@ export async function* streamProviders<Output>(
       }
     } catch (error) {
       opened.controller.abort(error);
+      openedSpan?.recordException(error instanceof Error ? error : String(error));
+      openedSpan?.setStatus({ code: SpanStatusCode.ERROR });
       yield { type: 'error', error: error instanceof Error ? error : new Error(String(error)) };
       return;
     }
     const finalUsage = usage ?? { promptTokens: 0, completionTokens: 0 };
+    openedSpan?.setAttributes({
+      'botkeel.llm.latency_ms': clock.now() - streamStartedAtMs,
+      'botkeel.llm.prompt_tokens': finalUsage.promptTokens,
+      'botkeel.llm.completion_tokens': finalUsage.completionTokens,
+    });
     call.recordUsage(answeredBy.name, model ?? 'unknown', finalUsage);
     let output: Output | undefined;
     const schema = call.request.schema as LlmRequest<Output>['schema'];
@@ -291,6 +333,8 @@ export async function* streamProviders<Output>(
       },
     };
   } finally {
+    openedSpan?.end();
+    completeSpan.end();
     clock.clearTimeout(deadlineTimer);
     callerSignal?.removeEventListener('abort', onCallerAbort);
     if (opened !== undefined && !opened.controller.signal.aborted) {

@@ -92,4 +92,28 @@ describe('resilience and LLM telemetry', () => {
     await createLlmRouter({ providers: [down], clock, fallback: 'canned' }).complete({ messages: [] });
     expect((await exported(MetricNames.llmFallbacks))[0]?.value).toBe(1);
   });
+
+  it('makes every streamed attempt a span under a complete span', async () => {
+    spans.reset();
+    const clock = createManualClock(0);
+    const broken = createScriptedProvider({ name: 'broken-stream', script: [{ fault: 'server' }], clock });
+    const healthy = createScriptedProvider({ name: 'healthy-stream', script: [{ reply: 'a b' }], clock });
+    const router = createLlmRouter({ providers: [broken, healthy], clock, retry: { maxAttempts: 1 } });
+    for await (const event of router.stream({ messages: [{ role: 'user', content: 'Hi' }] }))
+      expect(event.type).not.toBe('error');
+    const finished = spans.getFinishedSpans();
+    const parent = finished.find((span) => span.name === SpanNames.llmComplete);
+    const attempts = finished.filter((span) => span.name === SpanNames.llmAttempt);
+    expect(
+      attempts.map((span) => [
+        span.attributes['botkeel.llm.provider'],
+        span.attributes['botkeel.llm.outcome'],
+      ]),
+    ).toEqual([
+      ['broken-stream', 'failure'],
+      ['healthy-stream', 'success'],
+    ]);
+    for (const attempt of attempts)
+      expect(attempt.parentSpanContext?.spanId).toBe(parent?.spanContext().spanId);
+  });
 });
