@@ -196,4 +196,39 @@ export const instructionOverridePatterns: readonly SanitizerPattern[] = [
     source:
       '(?:я|это) (?:твой|ваш|ваша|твоя) (?:админ|администратор|разработчик|создатель|владелец|оператор|программист|хозяин)|(?:сообщение|указание|инструкция|приказ) от (?:системы|администратора|админа|разработчика|разработчиков)',
   }),
+  definePattern({
+    id: 'en.override.ignore-the-above',
+    technique,
+    language: 'en',
+    weight: 0.7,
+    anchors: ['above', 'guidance', 'instruction', 'directive', 'guideline', 'programming', 'prompt'],
+    source:
+      '\\b(?:(?:ignore|disregard|forget) (?:all |everything |the text |the )?above|(?:ignore|disregard|forget|set aside|put aside|leave aside|throw out|scrap|discard) (?:[a-z]{1,15} ){0,3}(?:instructions|guidance|guidelines|directives|programming|prompt)(?: [a-z]{1,15}){0,3} (?:you (?:were|have been|got) (?:given|told)|earlier|before|above))',
+  }),
+  definePattern({
+    id: 'en.override.authority-notice',
+    technique,
+    language: 'en',
+    weight: 0.45,
+    anchors: ['override', 'notice', 'alert', 'command'],
+    source: '\\b(?:admin|administrator|system|developer|security|root) (?:override|notice|alert|command)',
+  }),
+  definePattern({
+    id: 'uk.override.your-task-now',
+    technique,
+    language: 'uk',
+    weight: 0.6,
+    anchors: ['тепер', 'віднині', 'з цього моменту'],
+    source:
+      '(?:відтепер|віднині|з цього моменту|тепер) (?:твоя|ваша|твій|ваш|твоє|ваше) (?:головн{E} |єдин{E} )?(?:завдання|ціль|мета|роль|робота|місія)',
+  }),
+  definePattern({
+    id: 'ru.override.your-task-now',
+    technique,
+    language: 'ru',
+    weight: 0.6,
+    anchors: ['теперь', 'отныне', 'с этого момента'],
+    source:
+      '(?:отныне|с этого момента|теперь) (?:твоя|ваша|твой|ваш|твое|ваше) (?:главн{E} |единствен{E} )?(?:задача|цель|роль|работа|миссия)',
+  }),
 ];

@@ -121,4 +121,31 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     source:
       '(?:режим|мод)[а-яё]{0,3} (?:разработчика|администратора|админа|бога|отладки|дебаг{E}|без ограничений|без цензуры|dan|джейлбрейк{E}|god|developer|admin|debug)|джейлбрейк{E}',
   }),
+  definePattern({
+    id: 'en.persona.no-rules-frame',
+    technique,
+    language: 'en',
+    weight: 0.5,
+    anchors: ['no ', 'now you', 'now u'],
+    source:
+      '\\b(?:as if (?:there (?:were|was|are|is) )?no (?:rules|policy|policies|restrictions|limits|limitations|guidelines|filters)(?: existed)?|(?:has|have|with) no (?:limitations|restrictions|rules|filters|guidelines)|now (?:you|u) (?:are|re) (?:a |an |my )?(?:[a-z]{1,20} ){0,2}(?:ai|assistant|bot|hacker|unrestricted|unfiltered|uncensored|evil))',
+  }),
+  definePattern({
+    id: 'uk.persona.now-you-are',
+    technique,
+    language: 'uk',
+    weight: 0.6,
+    anchors: ['тепер', 'віднині'],
+    source:
+      '(?:тепер|відтепер|віднині) (?:ти|ви) (?:[а-яіїєґ]{1,15} ){0,3}(?:бот|асистент|помічник|ші|модель|персонаж|хакер|розробник|адмін|вільн|необмежен|нецензур|без обмежень|без правил|без цензури)',
+  }),
+  definePattern({
+    id: 'ru.persona.now-you-are',
+    technique,
+    language: 'ru',
+    weight: 0.6,
+    anchors: ['теперь', 'отныне'],
+    source:
+      '(?:теперь|отныне) (?:ты|вы) (?:[а-яё]{1,15} ){0,3}(?:бот|ассистент|помощник|ии|модель|персонаж|хакер|разработчик|админ|свободн|неограниченн|нецензур|без ограничений|без правил|без цензуры)',
+  }),
 ];

@@ -200,4 +200,40 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     anchors: ['промпт', 'системн'],
     source: '(?:системн|скрыт|секретн|начальн)[а-яё]{0,4} (?:промпт|инструкци[яиюй]? (?:бота|ии|модели))',
   }),
+  definePattern({
+    id: 'en.exfil.your-configuration',
+    technique,
+    language: 'en',
+    weight: 0.4,
+    anchors: [
+      'setup',
+      'config',
+      'instructions',
+      'programming',
+      'directives',
+      'develop',
+      'creator',
+      'programmer',
+    ],
+    source:
+      '\\b(?:your (?:setup text|setup|configuration|config|instructions|programming|directives|initial prompt)|(?:the |your )?(?:developers?|creators?|programmers?) (?:tell|told|instruct|instructed|ask|asked) (?:you|u))',
+  }),
+  definePattern({
+    id: 'uk.exfil.your-configuration',
+    technique,
+    language: 'uk',
+    weight: 0.45,
+    anchors: ['налаштуван', 'інструкц', 'вказів', 'промпт', 'правил'],
+    source:
+      '(?:(?:твої|твоїх|твоя|твоєї|свої|своїх|твоїми) (?:налаштуван|інструкц|вказів|промпт){E}|(?:прихован|секретн|внутрішн)[а-яіїєґ]{0,4} (?:інструкц|вказів|правил|налаштуван|промпт){E})',
+  }),
+  definePattern({
+    id: 'ru.exfil.your-configuration',
+    technique,
+    language: 'ru',
+    weight: 0.45,
+    anchors: ['настро', 'инструкц', 'указани', 'промпт', 'правил'],
+    source:
+      '(?:(?:твои|твоих|свои|своих|твоя|твоей|твоими) (?:настро[ей]к|инструкц|указани|промпт){E}|(?:скрыт|секретн|внутренн)[а-яё]{0,4} (?:инструкц|указани|правил|настро[ей]к|промпт){E})',
+  }),
 ];
