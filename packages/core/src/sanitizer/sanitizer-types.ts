@@ -35,7 +35,11 @@ export type PatternView =
    * punctuation removed, spaced letters collapsed.
    */
   | 'words'
-  /** Lower-cased NFKC text with look-alike letters folded but punctuation and line breaks kept. */
+  /**
+   * Lower-cased NFKC text with punctuation and line breaks kept, every Cyrillic or Greek letter that
+   * has a Latin look-alike folded to it (so write Cyrillic in such patterns through the same folding,
+   * or prefer the `'words'` view for Cyrillic).
+   */
   | 'symbols';
 
 /** Where in the message a finding was made. */

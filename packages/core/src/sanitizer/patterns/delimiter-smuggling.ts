@@ -23,7 +23,7 @@ export const delimiterSmugglingPatterns: readonly SanitizerPattern[] = [
     language: 'any',
     weight: 0.85,
     view: 'symbols',
-    anchors: ['inst', 'sys', 'user', 'assistant'],
+    anchors: ['[', '<<'],
     source:
       '\\[\\s{0,2}/?\\s{0,2}(?:inst|sys|system|assistant|user)\\s{0,2}\\]|<<\\s{0,2}/?\\s{0,2}sys\\s{0,2}>>',
   }),
