@@ -26,3 +26,7 @@ export {
   type RedisBreakerStateStoreOptions,
 } from './breaker/redis-breaker-state-store.js';
 export { RedisFloodControl, type RedisFloodControlOptions } from './flood-control/redis-flood-control.js';
+export {
+  RedisHandoffStateStore,
+  type RedisHandoffStateStoreOptions,
+} from './handoff/redis-handoff-state-store.js';

@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import {
+  type Bot,
   type Clock,
+  type HandoffStateStore,
   type LlmRouter,
   type Logger,
   MemoryRateLimitStore,
@@ -19,6 +21,7 @@ import {
   RedisDebounceStore,
   RedisDedupeStore,
   RedisFloodControl,
+  RedisHandoffStateStore,
   RedisIdempotencyStore,
   RedisLock,
   RedisRateLimitStore,
@@ -82,15 +85,26 @@ export async function runProduction(config: Config, clock: Clock, logger: Logger
     logger,
     clock,
   });
+  // Built after the handoff and the photo step that use them (both run only after this function returns).
+  const late: { router?: LlmRouter; bot?: Bot } = {};
+  // A manager's /release (on any instance) also gives the conversation back to the bot.
+  const handoffState = new RedisHandoffStateStore({ client: redis, keyPrefix });
+  const state: HandoffStateStore = {
+    get: (chatId) => handoffState.get(chatId),
+    set: (chatId, value) => handoffState.set(chatId, value),
+    delete: async (chatId) => {
+      await handoffState.delete(chatId);
+      await late.bot?.release(chatId);
+    },
+  };
   const handoff = createTelegramHandoff({
+    state,
     client: telegram,
     managersChatId: required(config.TELEGRAM_MANAGERS_CHAT_ID),
     logger,
     clock,
   });
 
-  // The photo step needs the router createShopBot builds; it runs only after this function returns.
-  const late: { router?: LlmRouter } = {};
   const { bot, router: shopRouter } = createShopBot({
     catalogue,
     channel: telegram,
@@ -137,6 +151,7 @@ export async function runProduction(config: Config, clock: Clock, logger: Logger
     logger,
   });
   late.router = shopRouter;
+  late.bot = bot;
 
   const webhook = createTelegramWebhook({
     bot,

@@ -3,4 +3,3 @@ export {
   type TelegramHandoff,
   type TelegramHandoffOptions,
 } from './telegram-handoff.js';
-export { MemoryHandoffStateStore, type HandoffStateStore, type HandoffState } from './handoff-state-store.js';

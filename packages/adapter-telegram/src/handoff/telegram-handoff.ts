@@ -2,6 +2,8 @@ import {
   type Clock,
   type Handoff,
   type HandoffRequest,
+  type HandoffStateStore,
+  MemoryHandoffStateStore,
   type Logger,
   parseOptions,
   createSafeLogger,
@@ -11,7 +13,6 @@ import { z } from 'zod';
 import { type TelegramMessage, type TelegramUpdate } from '../inbound/update-schema.js';
 import { type UpdateInterceptor } from '../inbound/webhook-options.js';
 import { type TelegramClient } from '../outbound/telegram-client-types.js';
-import { type HandoffStateStore, MemoryHandoffStateStore } from './handoff-state-store.js';
 
 /** Options of {@link createTelegramHandoff}. */
 export interface TelegramHandoffOptions {

@@ -8,8 +8,9 @@ export interface HandoffState {
 }
 
 /**
- * Where the Telegram handoff keeps which chats are with a human. The memory store serves one
- * instance; with several instances, implement it on a shared store (three methods).
+ * Where a channel's handoff (e.g. `createTelegramHandoff`) keeps which chats are with a human. The
+ * memory store serves one instance; several instances share `RedisHandoffStateStore`
+ * (`@botkeel/store-redis`) or another shared implementation of these three methods.
  *
  * @example
  * ```ts

@@ -15,3 +15,4 @@ export {
 } from './bot-options.js';
 export { createBot, type Bot, type BotStopOptions } from './create-bot.js';
 export { maxMessageTextLength } from './accept-message.js';
+export { MemoryHandoffStateStore, type HandoffStateStore, type HandoffState } from './handoff-state-store.js';

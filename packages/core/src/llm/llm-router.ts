@@ -1,7 +1,7 @@
 import { type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { systemClock } from '../clock/system-clock.js';
 import { parseOptions } from '../errors/parse-options.js';
-import { silentLogger } from '../logger/logger.js';
+import { createSafeLogger } from '../logger/safe-logger.js';
 import { type CircuitBreaker, createCircuitBreaker } from '../resilience/circuit-breaker.js';
 import { type CircuitBreakerOptions } from '../resilience/circuit-breaker-options.js';
 import { SpanNames } from '../telemetry/names.js';
@@ -62,7 +62,7 @@ class LlmRouterImplementation implements LlmRouter {
   constructor(options: LlmRouterOptions) {
     this.#settings = parseOptions('createLlmRouter', llmRouterOptionsSchema, options);
     const clock = this.#settings.clock ?? systemClock;
-    const logger = this.#settings.logger ?? silentLogger;
+    const logger = createSafeLogger(this.#settings.logger);
     const breakers = new Map<string, CircuitBreaker>();
     this.#slots = this.#settings.providers.map((provider) => {
       let breaker: CircuitBreaker | undefined;

@@ -3,7 +3,8 @@ import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { AbortedError } from '../errors/subclasses.js';
-import { type Logger, silentLogger } from '../logger/logger.js';
+import { type Logger } from '../logger/logger.js';
+import { createSafeLogger } from '../logger/safe-logger.js';
 import {
   type BreakerStateStore,
   type StoredBreakerState,
@@ -58,7 +59,7 @@ class CircuitBreakerImplementation implements CircuitBreaker {
     const parsed = parseOptions('createCircuitBreaker', circuitBreakerOptionsSchema, options);
     this.name = parsed.name;
     this.#clock = parsed.clock ?? systemClock;
-    this.#logger = parsed.logger ?? silentLogger;
+    this.#logger = createSafeLogger(parsed.logger);
     this.#isFault = parsed.isFault ?? isProviderFault;
     const rate = parsed.failureRate;
     this.#consecutiveLimit =
