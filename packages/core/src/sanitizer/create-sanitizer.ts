@@ -1,4 +1,5 @@
 import { AbortedError, BotkeelError, parseOptions } from '../errors/index.js';
+import { MetricNames, SpanNames, botkeelMeter, botkeelTracer } from '../telemetry/index.js';
 import { builtInPatterns } from './built-in-patterns.js';
 import { detectFindings } from './detect.js';
 import { neutralizeRoleTags } from './neutralize.js';
@@ -50,6 +51,9 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
   const parsed = parseOptions('createSanitizer', sanitizerOptionsSchema, options);
   const { maxLength, policy, threshold, classifier } = parsed;
   const patterns = new PatternSet([...builtInPatterns, ...parsed.extraPatterns]);
+  const verdicts = botkeelMeter().createCounter(MetricNames.sanitizerVerdicts, {
+    description: 'Sanitizer verdicts, by verdict and policy',
+  });
 
   function finish(
     visibleText: string,
@@ -64,13 +68,23 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
     if (isBlocked) text = '';
     else if (policy === 'neutralize')
       text = neutralizeRoleTags(capLength(visibleText.normalize('NFKC'), maxLength));
+    verdicts.add(1, { verdict, policy });
     return { text, verdict, score, findings: ranked, isBlocked, isTruncated };
   }
 
   function sanitize(input: string): SanitizeResult {
-    const text = asText(input);
-    const visible = toVisibleText(text, maxLength);
-    return finish(visible.text, detectFindings(patterns, visible), visible.isTruncated);
+    const span = botkeelTracer().startSpan(SpanNames.sanitize);
+    try {
+      const visible = toVisibleText(asText(input), maxLength);
+      const result = finish(visible.text, detectFindings(patterns, visible), visible.isTruncated);
+      span.setAttributes({
+        'botkeel.sanitizer.verdict': result.verdict,
+        'botkeel.sanitizer.score': result.score,
+      });
+      return result;
+    } finally {
+      span.end();
+    }
   }
 
   async function sanitizeAsync(
