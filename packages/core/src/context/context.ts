@@ -1,5 +1,5 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { processUniqueId } from './process-unique-id.js';
 
 /** What Botkeel knows about the update being processed; carried by every log line and span. */
 export interface BotContext {
@@ -12,9 +12,9 @@ export interface BotContext {
 
 const storage = new AsyncLocalStorage<BotContext>();
 
-/** A fresh random trace id (16 random bytes as 32 lowercase hex digits). */
+/** A fresh trace id (32 lowercase hex digits: a random per-process prefix and a counter). */
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  return processUniqueId();
 }
 
 /**

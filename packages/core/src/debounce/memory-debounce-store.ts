@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { processUniqueId } from '../context/process-unique-id.js';
 import {
   type ClaimDueOptions,
   type DebounceBatch,
@@ -140,7 +140,7 @@ export class MemoryDebounceStore implements DebounceStore {
     const pending = state.pending;
     if (pending === undefined || pending.dueAtMs > dueBeforeMs) return undefined;
     const fresh: ClaimedBatch = {
-      batchId: randomUUID(),
+      batchId: processUniqueId(),
       items: pending.items,
       dueAtMs: pending.dueAtMs,
       deliveries: 1,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { processUniqueId } from '../context/process-unique-id.js';
 import { z } from 'zod';
 import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
@@ -60,7 +60,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       const entry = this.entries.get(key, now);
       if (entry?.status === 'completed') return { status: 'completed', result: entry.result };
       if (entry !== undefined) return { status: 'in-progress' };
-      const token = randomUUID();
+      const token = processUniqueId();
       this.entries.set(key, { status: 'in-progress', token, expiresAt: now + options.leaseMs }, now);
       return { status: 'started', token };
     });

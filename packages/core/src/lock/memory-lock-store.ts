@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { processUniqueId } from '../context/process-unique-id.js';
 import { z } from 'zod';
 import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
@@ -65,7 +65,7 @@ export class MemoryLockStore implements LockStore {
       if (current !== undefined && current.expiresAtMs > now) return undefined;
       this.#lastFencingToken += 1;
       const held: HeldLock = {
-        token: randomUUID(),
+        token: processUniqueId(),
         fencingToken: this.#lastFencingToken,
         expiresAtMs: now + options.leaseMs,
       };
