@@ -18,6 +18,44 @@ const base64Run = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,8192}={0,2}/g;
 const hexRun = /(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[ :]?){16,4096}|(?:\\x[0-9a-fA-F]{2}){16,2048}/g;
 const hexDigitsOnly = /[^0-9a-fA-F]/g;
 
+const kindNone = 0;
+const kindBase64Only = 1;
+const kindHexDigit = 2;
+const kindHexSeparator = 3;
+/** Per ASCII code: a base64-only character, a hex digit (also base64), a hex-run separator, or none. */
+const asciiKinds = new Uint8Array(128);
+for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') {
+  asciiKinds[character.charCodeAt(0)] = kindBase64Only;
+}
+for (const character of '0123456789abcdefABCDEF') asciiKinds[character.charCodeAt(0)] = kindHexDigit;
+for (const character of ' :\\') asciiKinds[character.charCodeAt(0)] = kindHexSeparator;
+
+/**
+ * One pass that tells whether `base64Run` and `hexRun` can match at all: a base64 match is a run of
+ * at least 24 base64 characters; a hex match is a run of hex digits, spaces, colons, backslashes and `x`
+ * holding at least 32 hex digits. Most messages have neither, and the two expressions are skipped.
+ */
+function possibleRuns(text: string): { hasBase64: boolean; hasHex: boolean } {
+  let hasBase64 = false;
+  let hasHex = false;
+  let base64Length = 0;
+  let hexDigits = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const kind = code < 128 ? (asciiKinds[code] ?? kindNone) : kindNone;
+    if (kind === kindBase64Only || kind === kindHexDigit) {
+      base64Length += 1;
+      if (base64Length >= minimumBase64Run) hasBase64 = true;
+    } else base64Length = 0;
+    if (kind === kindHexDigit) {
+      hexDigits += 1;
+      if (hexDigits >= minimumHexRun) hasHex = true;
+    } else if (kind !== kindHexSeparator && code !== 0x78) hexDigits = 0;
+    if (hasBase64 && hasHex) break;
+  }
+  return { hasBase64, hasHex };
+}
+
 /** True when at least 90 % of the characters are printable and there are at least two words. */
 function isReadable(text: string): boolean {
   if (text.length < 8) return false;
@@ -56,14 +94,15 @@ function hasLetterMix(run: string): boolean {
 export function decodeEncodedPayloads(text: string): DecodedPayload[] {
   if (text.length < minimumBase64Run) return [];
   const payloads: DecodedPayload[] = [];
-  for (const match of text.matchAll(base64Run)) {
+  const { hasBase64, hasHex } = possibleRuns(text);
+  for (const match of hasBase64 ? text.matchAll(base64Run) : []) {
     if (payloads.length >= maximumRuns) break;
     const run = match[0];
     if (!hasLetterMix(run)) continue;
     const decoded = Buffer.from(run.slice(0, maximumRunLength), 'base64').toString('utf8');
     if (isReadable(decoded)) payloads.push({ encoding: 'base64', text: decoded });
   }
-  if (text.length < minimumHexRun) return payloads;
+  if (text.length < minimumHexRun || !hasHex) return payloads;
   for (const match of text.matchAll(hexRun)) {
     if (payloads.length >= maximumRuns) break;
     const digits = match[0].replace(/\\x/g, '').replace(hexDigitsOnly, '');
