@@ -43,6 +43,26 @@ const optionsSchema = z.object({
     .optional(),
 });
 
+function isPositiveNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+/** The same rules as `optionsSchema`, without allocating; `false` sends the options through zod. */
+function hasValidOptions<T>(options: IdempotentOptions<T>): boolean {
+  if (typeof options !== 'object' || options === null) return false;
+  const { ttlMs, leaseMs, pollIntervalMs, clock, signal, serializer } = options as Partial<
+    Record<keyof IdempotentOptions<T>, unknown>
+  >;
+  return (
+    isPositiveNumber(ttlMs) &&
+    isPositiveNumber(leaseMs) &&
+    (pollIntervalMs === undefined || isPositiveNumber(pollIntervalMs)) &&
+    (clock === undefined || typeof (clock as Clock | null)?.now === 'function') &&
+    (signal === undefined || signal instanceof AbortSignal) &&
+    (serializer === undefined || typeof (serializer as ResultSerializer<T> | null)?.serialize === 'function')
+  );
+}
+
 const jsonSerializer: ResultSerializer<unknown> = {
   serialize: (value) => JSON.stringify({ value }),
   deserialize: (text) => (JSON.parse(text) as { value?: unknown }).value,
@@ -74,7 +94,8 @@ export async function idempotent<T>(
   fn: (signal: AbortSignal) => Promise<T> | T,
   options: IdempotentOptions<T>,
 ): Promise<T> {
-  const parsed = parseOptions('idempotent', optionsSchema, options);
+  // Hot path (one call per turn and per reply): a hand check first; zod only to name a bad field.
+  const parsed = hasValidOptions(options) ? options : parseOptions('idempotent', optionsSchema, options);
   const clock = parsed.clock ?? systemClock;
   const serializer = options.serializer ?? (jsonSerializer as ResultSerializer<T>);
   const pollIntervalMs = parsed.pollIntervalMs ?? Math.max(1, Math.min(100, parsed.leaseMs / 10));
