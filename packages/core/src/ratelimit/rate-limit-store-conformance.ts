@@ -97,9 +97,10 @@ export function rateLimitStoreConformance(
 
     it('refills the whole burst after an idle window', async () => {
       const { store, time } = await setup();
-      // In real time the window is as long as the wait, so the calls before and after it have a
-      // quarter of it (75 ms by default) before a unit could come back.
-      const windowMs = time.isManual ? 1_000 : time.shortMs * 3;
+      // In real time the window is 2.5 × shortMs and the wait 3 ×: the wait outlasts the window by a
+      // margin (timers may fire a millisecond early), and the five calls after it have a quarter of
+      // the window (62 ms by default) before a unit could come back.
+      const windowMs = time.isManual ? 1_000 : time.shortMs * 2.5;
       const checks = check(uniqueKey('rate-idle'), { limit: 4, windowMs });
       for (let call = 0; call < 4; call += 1) expect((await store.consume(checks, 1)).allowed).toBe(true);
       expect((await store.consume(checks, 1)).allowed).toBe(false);
