@@ -32,15 +32,8 @@ const send = (reply: WorkerReply): void => {
 
 const client = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, ...redisClientOptions(2_000) });
 let debouncer: Debouncer<string> | undefined;
-let outbox: { key: string; batchId: string; items: string[]; deliveries: number }[] = [];
 const clock = createManualClock(1_700_000_000_000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const flushOutbox = setInterval(() => {
-  if (outbox.length === 0) return;
-  send({ type: 'flushed', batches: outbox });
-  outbox = [];
-}, 20);
 
 async function handle(command: WorkerCommand): Promise<void> {
   switch (command.type) {
@@ -56,7 +49,15 @@ async function handle(command: WorkerCommand): Promise<void> {
         codec: { encode: (item) => item, decode: (text) => text },
         onFlush: async (key, items, { batchId, deliveries }) => {
           await sleep(command.flushDelayMs);
-          outbox.push({ key, batchId, items, deliveries });
+          // The flush counts as done (and is acked) only once its report is on its way to the parent:
+          // a report still buffered in this process when it is SIGKILLed would hide a delivered batch.
+          await new Promise<void>(
+            (resolve, reject) =>
+              process.send?.(
+                { type: 'flushed', batches: [{ key, batchId, items, deliveries }] },
+                (error: Error | null) => (error === null ? resolve() : reject(error)),
+              ) ?? resolve(),
+          );
         },
       });
       debouncer.start();
@@ -106,8 +107,6 @@ async function handle(command: WorkerCommand): Promise<void> {
     }
     case 'stop': {
       await debouncer?.stop();
-      clearInterval(flushOutbox);
-      if (outbox.length > 0) send({ type: 'flushed', batches: outbox });
       client.disconnect();
       send({ type: 'stopped' });
       process.disconnect();
