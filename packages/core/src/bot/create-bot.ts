@@ -23,6 +23,12 @@ import { type Ack, type BotMessage } from './bot-message.js';
 import { botOptionsSchema, type CreateBotOptions } from './bot-options.js';
 import { createTurnRunner } from './turn-runner.js';
 
+/** A message as the debouncer stores it: the message and the trace of the update that brought it. */
+interface QueuedMessage {
+  readonly message: BotMessage;
+  readonly traceId: string | undefined;
+}
+
 /** Options of {@link Bot.stop}. */
 export interface BotStopOptions {
   /** Everything — draining, in-flight turns, registered resources — within this. Default 10,000. */
@@ -111,7 +117,9 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
   const background = new Set<Promise<unknown>>();
   let stopReport: Promise<ShutdownReport> | undefined;
 
-  const debouncer = createDebouncer<BotMessage>({
+  // Each stored message carries the trace id of the update that brought it, so the turn's log lines
+  // and spans continue the first update's trace even on another instance.
+  const debouncer = createDebouncer<QueuedMessage>({
     store: debounce.store ?? new MemoryDebounceStore(),
     quietMs: debounce.quietMs ?? 1_500,
     maxWaitMs: debounce.maxWaitMs ?? 6_000,
@@ -120,10 +128,21 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
     pollMs: debounce.pollMs ?? 1_000,
     clock,
     logger,
-    onFlush: (chatId: string, messages: BotMessage[], info: FlushInfo) =>
-      runWithContext({ chatId, updateId: messages[0]?.updateKey ?? info.batchId }, () =>
-        turns.runBatch(chatId, messages, info),
-      ),
+    onFlush: (chatId: string, queued: QueuedMessage[], info: FlushInfo) => {
+      const first = queued[0];
+      const context = {
+        chatId,
+        updateId: first?.message.updateKey ?? info.batchId,
+        ...(first?.traceId === undefined ? {} : { traceId: first.traceId }),
+      };
+      return runWithContext(context, () =>
+        turns.runBatch(
+          chatId,
+          queued.map((item) => item.message),
+          info,
+        ),
+      );
+    },
   });
 
   const track = (work: Promise<unknown>) => {
@@ -182,7 +201,7 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
           return { status: 'rate-limited', reason: decision.source };
         }
       }
-      await debouncer.push(message.chatId, message);
+      await debouncer.push(message.chatId, { message, traceId: currentContext()?.traceId });
     } catch (error) {
       await dedupe.release(message.updateKey).catch(() => undefined);
       logger.error({ err: error }, 'message could not be stored');

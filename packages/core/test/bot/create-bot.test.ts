@@ -18,6 +18,8 @@ import {
   createConversation,
   createRateLimiter,
   createSanitizer,
+  currentContext,
+  runWithContext,
 } from '@botkeel/core';
 import { createManualClock, type ManualClock } from '@botkeel/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +33,7 @@ interface World {
   idempotency: MemoryIdempotencyStore;
   locks: MemoryLockStore;
   sent: OutgoingMessage[];
+  sendTraceIds: (string | undefined)[];
   escalations: HandoffRequest[];
   forwarded: string[];
   hooks: ChatMachineHooks;
@@ -47,6 +50,7 @@ function world(): World {
     idempotency: new MemoryIdempotencyStore({ clock }),
     locks: new MemoryLockStore({ clock }),
     sent: [],
+    sendTraceIds: [],
     escalations: [],
     forwarded: [],
     hooks: { answer: (text) => Promise.resolve(`you said ${text}`) },
@@ -59,6 +63,7 @@ function botIn(w: World, extra: Partial<Parameters<typeof createBot>[0]> = {}) {
     send(message) {
       if (w.failSend?.(message) === true) return Promise.reject(new Error('channel down'));
       w.sent.push(message);
+      w.sendTraceIds.push(currentContext()?.traceId);
       return Promise.resolve();
     },
   };
@@ -125,6 +130,18 @@ describe('createBot', () => {
     await until(w.clock, () => w.sent.length === 1);
     expect(texts(w)).toEqual(['#1 you said Hi\ndo you have hoodies\nsize M']);
     await bot.stop({ deadlineMs: 1_000 });
+  });
+
+  it("continues the first update's trace in the turn that answers it", async () => {
+    const w = world();
+    const bot = botIn(w);
+    bot.start();
+    const traceId = 'ab'.repeat(16);
+    await runWithContext({ traceId }, () => bot.handle(message('Hi')));
+    await runWithContext({ traceId: 'cd'.repeat(16) }, () => bot.handle(message('there')));
+    await until(w.clock, () => w.sent.length === 1);
+    expect(w.sendTraceIds).toEqual([traceId]);
+    await bot.stop();
   });
 
   it('drops a redelivered update', async () => {
