@@ -54,6 +54,28 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
   const once = <T>(key: string, fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined) =>
     idempotent(idempotency, key, fn, { ttlMs, leaseMs: turnLeaseMs, clock, ...(signal ? { signal } : {}) });
 
+  // Every side effect of a batch (a reply, the handoff, a forward) runs once per key, replays included.
+  const effectOnce = (
+    key: string,
+    effect: (signal: AbortSignal) => Promise<void>,
+    signal: AbortSignal | undefined,
+  ) =>
+    once(
+      key,
+      async (effectSignal) => {
+        await effect(effectSignal);
+        return true;
+      },
+      signal,
+    );
+  const sendOnce = (message: OutgoingMessage & { idempotencyKey: string }, signal: AbortSignal | undefined) =>
+    effectOnce(
+      message.idempotencyKey,
+      (sendSignal) =>
+        withSpan(SpanNames.channelSend, {}, () => channel.send(message, { signal: sendSignal })),
+      signal,
+    );
+
   const summarize = (
     result: TurnResult<TMachine>,
     batch: BotBatch | undefined,
@@ -92,27 +114,22 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     signal: AbortSignal | undefined,
   ) => {
     for (const [index, reply] of summary.replies.entries()) {
-      const message: OutgoingMessage = {
-        chatId,
-        text: reply.text,
-        idempotencyKey: `${key}:reply:${index}`,
-        ...(isButtons(reply['buttons']) ? { buttons: reply['buttons'] } : {}),
-      };
-      await once(
-        message.idempotencyKey as string,
-        async (sendSignal) => {
-          await withSpan(SpanNames.channelSend, {}, () => channel.send(message, { signal: sendSignal }));
-          return true;
+      await sendOnce(
+        {
+          chatId,
+          text: reply.text,
+          idempotencyKey: `${key}:reply:${index}`,
+          ...(isButtons(reply['buttons']) ? { buttons: reply['buttons'] } : {}),
         },
         signal,
       );
     }
     if (summary.escalation !== undefined && handoff !== undefined) {
       const escalation = summary.escalation;
-      await once(
+      await effectOnce(
         `${key}:handoff`,
-        async (handoffSignal) => {
-          await withSpan(SpanNames.handoff, { 'botkeel.reason': escalation.reason }, () =>
+        (handoffSignal) =>
+          withSpan(SpanNames.handoff, { 'botkeel.reason': escalation.reason }, () =>
             handoff.notify(
               {
                 chatId,
@@ -122,9 +139,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
               },
               { signal: handoffSignal },
             ),
-          );
-          return true;
-        },
+          ),
         signal,
       );
     }
@@ -146,17 +161,8 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
         const last = messages[messages.length - 1];
         if (sanitized?.isBlocked === true && last !== undefined) {
           const text = context.texts?.blocked?.(last);
-          if (text !== undefined) {
-            const idempotencyKey = `batch:${info.batchId}:blocked`;
-            await once(
-              idempotencyKey,
-              async (sendSignal) => {
-                await channel.send({ chatId, text, idempotencyKey }, { signal: sendSignal });
-                return true;
-              },
-              signal,
-            );
-          }
+          if (text !== undefined)
+            await sendOnce({ chatId, text, idempotencyKey: `batch:${info.batchId}:blocked` }, signal);
           return;
         }
         const summary = await once(
@@ -167,12 +173,9 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
         if (summary.wasHandedOff) {
           if (handoff?.forward !== undefined) {
             const forward = handoff.forward.bind(handoff);
-            await once(
+            await effectOnce(
               `batch:${info.batchId}:forward`,
-              async (forwardSignal) => {
-                await forward(chatId, messages, { signal: forwardSignal });
-                return true;
-              },
+              (forwardSignal) => forward(chatId, messages, { signal: forwardSignal }),
               signal,
             );
           } else logger.info({ messages: messages.length }, 'chat is with a human; messages not forwarded');
