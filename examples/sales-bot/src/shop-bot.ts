@@ -1,5 +1,11 @@
 import {
   type Bot,
+  MemoryCheckpointStore,
+  MemoryDebounceStore,
+  MemoryDedupeStore,
+  MemoryIdempotencyStore,
+  MemoryLockStore,
+  MemoryRateLimitStore,
   type BreakerStateStore,
   type Channel,
   type CheckpointStore,
@@ -38,6 +44,18 @@ export interface ShopStores {
   idempotency: IdempotencyStore;
   locks: LockStore;
   breakerState?: BreakerStateStore;
+}
+
+/** The embedded default: every store in this process's memory (one instance, no infrastructure). */
+export function memoryShopStores(clock: Clock): ShopStores {
+  return {
+    dedupe: new MemoryDedupeStore({ clock }),
+    rateLimits: [new MemoryRateLimitStore({ clock })],
+    debounce: new MemoryDebounceStore(),
+    checkpoints: new MemoryCheckpointStore(),
+    idempotency: new MemoryIdempotencyStore({ clock }),
+    locks: new MemoryLockStore({ clock }),
+  };
 }
 
 /** Everything the shop bot is assembled from. */

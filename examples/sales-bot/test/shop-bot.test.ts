@@ -4,12 +4,6 @@ import {
   type HandoffRequest,
   type LlmProvider,
   type OutgoingMessage,
-  MemoryCheckpointStore,
-  MemoryDebounceStore,
-  MemoryDedupeStore,
-  MemoryIdempotencyStore,
-  MemoryLockStore,
-  MemoryRateLimitStore,
   silentLogger,
 } from '@botkeel/core';
 import { createManualClock, createScriptedProvider, type ManualClock } from '@botkeel/core/testing';
@@ -17,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../src/catalogue/catalogue.js';
 import { createOfflineShopProvider } from '../src/llm/offline-shop-provider.js';
 import { createMemoryOrderRepository } from '../src/orders/order-repository.js';
-import { createShopBot } from '../src/shop-bot.js';
+import { createShopBot, memoryShopStores } from '../src/shop-bot.js';
 
 const catalogue = loadCatalogue();
 
@@ -37,14 +31,7 @@ function shop(providers?: (offline: LlmProvider) => LlmProvider[]) {
   const { bot } = createShopBot({
     catalogue,
     channel,
-    stores: {
-      dedupe: new MemoryDedupeStore({ clock }),
-      rateLimits: [new MemoryRateLimitStore({ clock })],
-      debounce: new MemoryDebounceStore(),
-      checkpoints: new MemoryCheckpointStore(),
-      idempotency: new MemoryIdempotencyStore({ clock }),
-      locks: new MemoryLockStore({ clock }),
-    },
+    stores: memoryShopStores(clock),
     providers: providers?.(offline) ?? [offline],
     orders,
     defaultLanguage: 'uk',

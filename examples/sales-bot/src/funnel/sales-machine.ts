@@ -27,6 +27,17 @@ export const salesMachineVersion = 1;
 /** The handoff state: where ESCALATE lands from anywhere. */
 export const handoffState = 'STATE_ESCALATED';
 
+/** What the model is asked for `kind`: the customer's last words, the product in view and the transcript. */
+const answerInput =
+  (kind: AnswerRequest['kind']) =>
+  ({ context }: { context: SalesContext }): AnswerRequest => ({
+    kind,
+    language: context.language,
+    text: context.transcript.at(-1)?.text ?? '',
+    sku: context.sku,
+    transcript: context.transcript,
+  });
+
 const remember = (transcript: TranscriptLine[], line: TranscriptLine) =>
   [...transcript, line].slice(-transcriptLimit);
 
@@ -167,13 +178,7 @@ export function createSalesMachine(catalogue: Catalogue, services: SalesServices
           answering: {
             invoke: {
               src: 'answer',
-              input: ({ context }) => ({
-                kind: 'discovery' as const,
-                language: context.language,
-                text: context.transcript.at(-1)?.text ?? '',
-                sku: undefined,
-                transcript: context.transcript,
-              }),
+              input: answerInput('discovery'),
               onDone: { target: 'waiting', actions: 'sayOutput' },
             },
           },
@@ -263,13 +268,7 @@ export function createSalesMachine(catalogue: Catalogue, services: SalesServices
           answering: {
             invoke: {
               src: 'answer',
-              input: ({ context }) => ({
-                kind: 'product-question' as const,
-                language: context.language,
-                text: context.transcript.at(-1)?.text ?? '',
-                sku: context.sku,
-                transcript: context.transcript,
-              }),
+              input: answerInput('product-question'),
               onDone: { target: 'presented', actions: 'sayOutput' },
             },
           },
@@ -300,13 +299,7 @@ export function createSalesMachine(catalogue: Catalogue, services: SalesServices
           answering: {
             invoke: {
               src: 'answer',
-              input: ({ context }) => ({
-                kind: 'objection' as const,
-                language: context.language,
-                text: context.transcript.at(-1)?.text ?? '',
-                sku: context.sku,
-                transcript: context.transcript,
-              }),
+              input: answerInput('objection'),
               onDone: { target: 'waiting', actions: 'sayOutput' },
             },
           },

@@ -1,21 +1,12 @@
 import { once } from 'node:events';
 import { type AddressInfo } from 'node:net';
-import {
-  MemoryCheckpointStore,
-  MemoryDebounceStore,
-  MemoryDedupeStore,
-  MemoryIdempotencyStore,
-  MemoryLockStore,
-  MemoryRateLimitStore,
-  type Clock,
-  type Logger,
-} from '@botkeel/core';
+import { type Clock, type Logger } from '@botkeel/core';
 import { loadCatalogue } from '../catalogue/catalogue.js';
 import { type Config } from '../config.js';
 import { modelProviders } from '../llm/model-providers.js';
 import { createOfflineShopProvider } from '../llm/offline-shop-provider.js';
 import { createMemoryOrderRepository } from '../orders/order-repository.js';
-import { createShopBot } from '../shop-bot.js';
+import { createShopBot, memoryShopStores } from '../shop-bot.js';
 import { createPlaygroundChannel } from './playground-channel.js';
 import { createPlaygroundHandoff } from './playground-handoff.js';
 import { createPlaygroundServer } from './playground-server.js';
@@ -31,14 +22,7 @@ export async function runPlayground(config: Config, clock: Clock, logger: Logger
   const { bot } = createShopBot({
     catalogue,
     channel,
-    stores: {
-      dedupe: new MemoryDedupeStore({ clock }),
-      rateLimits: [new MemoryRateLimitStore({ clock })],
-      debounce: new MemoryDebounceStore(),
-      checkpoints: new MemoryCheckpointStore(),
-      idempotency: new MemoryIdempotencyStore({ clock }),
-      locks: new MemoryLockStore({ clock }),
-    },
+    stores: memoryShopStores(clock),
     providers,
     orders: createMemoryOrderRepository(),
     defaultLanguage: config.SHOP_LANGUAGE,
