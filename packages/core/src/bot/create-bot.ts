@@ -179,7 +179,11 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
 
     let claim;
     try {
-      claim = await dedupe.claim(message.updateKey, { leaseMs: dedupeLeaseMs });
+      claim = await withSpan(SpanNames.dedupeClaim, {}, async (span) => {
+        const result = await dedupe.claim(message.updateKey, { leaseMs: dedupeLeaseMs });
+        span.setAttribute('botkeel.dedupe.result', result);
+        return result;
+      });
     } catch (error) {
       logger.error({ err: error }, 'dedupe store unavailable');
       return { status: 'unavailable', reason: 'dedupe-store' };
@@ -194,7 +198,15 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
     try {
       if (options.rateLimiter !== undefined) {
         const keys = options.rateLimitKeys?.(message) ?? message.userId;
-        const decision = await options.rateLimiter.consume(keys);
+        const limiter = options.rateLimiter;
+        const decision = await withSpan(SpanNames.rateLimitConsume, {}, async (span) => {
+          const result = await limiter.consume(keys);
+          span.setAttributes({
+            'botkeel.ratelimit.source': result.source,
+            'botkeel.ratelimit.allowed': result.allowed,
+          });
+          return result;
+        });
         if (!decision.allowed) {
           await dedupe.complete(message.updateKey, { ttlMs: dedupeTtlMs });
           noticeRateLimited(message, decision.retryAfterMs);

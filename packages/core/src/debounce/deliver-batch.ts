@@ -57,6 +57,7 @@ export async function deliverBatch<Item>(
     const attributes = {
       'botkeel.debounce.items': items.length,
       'botkeel.debounce.deliveries': batch.deliveries,
+      'botkeel.debounce.batch_id': batch.batchId,
     };
     await withSpan(SpanNames.debounceFlush, attributes, async () => {
       await context.onFlush(batch.key, items, info);

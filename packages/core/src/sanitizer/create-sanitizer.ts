@@ -80,6 +80,7 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
       span.setAttributes({
         'botkeel.sanitizer.verdict': result.verdict,
         'botkeel.sanitizer.score': result.score,
+        'botkeel.sanitizer.findings': result.findings.map((finding) => finding.patternId),
       });
       return result;
     } finally {
