@@ -6,12 +6,20 @@
  * a free loopback port (never 6379), a steady load of about 2 decisions per millisecond, a fault at
  * 700 ms, recovery 2 s later, and 1.5 s more to watch the way back.
  *
+ * The same run measures the event loop: `monitorEventLoopDelay` (1 ms resolution) over the whole run,
+ * the process's CPU share, and, for every call slower than storeTimeoutMs + 5 ms, how much of it the
+ * loop was not running at all: the part of the longest pause between two ticks of the 1 ms load
+ * timer that falls after the call's deadline. A timer cannot fire while the loop is paused (by the
+ * OS giving the CPU to other processes, or by GC), so that part is lag of the process, not a wait our
+ * code added; the "net of loop pauses" column is the worst latency minus it.
+ *
  * Run: cd bench && TSX_TSCONFIG_PATH=../tsconfig.json node --expose-gc --import tsx ratelimit-failover.bench.ts
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryRateLimitStore, createRateLimiter } from '@botkeel/core';
 import { RedisRateLimitStore, redisClientOptions } from '@botkeel/store-redis';
@@ -173,6 +181,15 @@ async function flexible(port: number, flavor: Flavor): Promise<Contender> {
   };
 }
 
+/** The 1-minute load average, from /proc/loadavg (empty where there is none). */
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '';
+  } catch {
+    return '';
+  }
+}
+
 function percentile(sorted: number[], share: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] as number;
@@ -183,9 +200,14 @@ async function run(name: string, make: (port: number) => Promise<Contender>, fau
   let server = await startRedis(port);
   const contender = await make(port);
   const calls: Call[] = [];
+  const ticks: number[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  const cpuAtStart = process.cpuUsage();
   const origin = performance.now();
   let sequence = 0;
   const fire = (): void => {
+    ticks.push(performance.now() - origin);
     for (let index = 0; index < perTick; index += 1) {
       const call: Call = { startMs: performance.now() - origin };
       calls.push(call);
@@ -207,6 +229,9 @@ async function run(name: string, make: (port: number) => Promise<Contender>, fau
   await sleep(afterMs);
   clearInterval(load);
   const endMs = performance.now() - origin;
+  loopDelay.disable();
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuShare = (cpu.user + cpu.system) / 1_000 / endMs;
   for (let waited = 0; waited < settleMs && calls.some((call) => call.endMs === undefined); waited += 50)
     await sleep(50);
   await contender.close();
@@ -233,16 +258,49 @@ async function run(name: string, make: (port: number) => Promise<Contender>, fau
   const worst = calls
     .filter((call) => call.startMs >= faultMs - 50)
     .reduce((max, call) => Math.max(max, latency(call)), 0);
+  /** The part of the loop's pauses (gaps between load ticks beyond 1 ms) after `call`'s deadline. */
+  const pausedAfterDeadline = (call: Call): number => {
+    const dueMs = call.startMs + storeTimeoutMs;
+    const settledMs = call.endMs ?? endMs;
+    let paused = 0;
+    for (let index = 1; index < ticks.length; index += 1) {
+      const before = ticks[index - 1] as number;
+      const after = ticks[index] as number;
+      if (after < dueMs || before > settledMs) continue;
+      paused = Math.max(paused, Math.min(after, settledMs) - Math.max(before + 1, dueMs));
+    }
+    return paused;
+  };
+  const slow = calls.filter((call) => call.startMs >= faultMs - 50 && latency(call) > storeTimeoutMs + 5);
+  const worstNet = calls
+    .filter((call) => call.startMs >= faultMs - 50)
+    .reduce(
+      (max, call) =>
+        Math.max(max, latency(call) - (latency(call) > storeTimeoutMs ? pausedAfterDeadline(call) : 0)),
+      0,
+    );
+  const longestTickGap = ticks.reduce(
+    (longest, tick, index) => (index === 0 ? 0 : Math.max(longest, tick - (ticks[index - 1] as number))),
+    0,
+  );
   if (process.env.BENCH_DEBUG !== undefined) {
-    const slow = calls.filter((call) => latency(call) > storeTimeoutMs + 5);
     console.error(name, fault, 'fault', faultMs.toFixed(1), 'recovery', recoveryMs.toFixed(1));
+    const gaps = ticks
+      .map((tick, index) => ({ atMs: tick, gapMs: index === 0 ? 0 : tick - (ticks[index - 1] as number) }))
+      .sort((left, right) => right.gapMs - left.gapMs)
+      .slice(0, 5);
+    console.error(
+      `  longest gaps between load ticks: ${gaps.map((gap) => `${gap.gapMs.toFixed(1)} ms ending at ${gap.atMs.toFixed(0)}`).join(', ')}`,
+    );
     for (const call of slow.slice(0, 20))
-      console.error(`  start ${call.startMs.toFixed(1)} latency ${latency(call).toFixed(1)} ${call.outcome}`);
+      console.error(
+        `  start ${call.startMs.toFixed(1)} latency ${latency(call).toFixed(1)} ${call.outcome}; loop paused ${pausedAfterDeadline(call).toFixed(1)} ms after its deadline`,
+      );
   }
   const errors = done.filter((call) => call.outcome === 'error').length;
   const ms = (value: number) =>
     Number.isFinite(value) ? `${value.toFixed(value < 10 ? 2 : 0)} ms` : 'never';
-  return `| ${fault} | ${name} | ${ms(detectMs)} | ${caught.length} / ${ms(caughtWorst)} | ${ms(percentile(outage, 0.5))} / ${ms(percentile(outage, 0.99))} | ${ms(worst)}${pending > 0 ? ` (${pending} still pending)` : ''} | ${ms(firstBack - recoveryMs)} | ${errors} | ${calls.length} |`;
+  return `| ${fault} | ${name} | ${ms(detectMs)} | ${caught.length} / ${ms(caughtWorst)} | ${ms(percentile(outage, 0.5))} / ${ms(percentile(outage, 0.99))} | ${ms(worst)}${pending > 0 ? ` (${pending} still pending)` : ''} | ${ms(firstBack - recoveryMs)} | ${errors} | ${calls.length} | ${ms(worstNet)} (${slow.length} over ${storeTimeoutMs + 5} ms) | ${ms(loopDelay.percentile(99) / 1e6)} / ${ms(loopDelay.max / 1e6)} / ${ms(longestTickGap)} | ${(cpuShare * 100).toFixed(0)}% | ${loadAverage()} |`;
 }
 
 const contenders: [string, (port: number) => Promise<Contender>][] = [
@@ -266,7 +324,7 @@ console.log(
   `Node ${process.version}; load ${perTick} decisions per 1 ms timer tick; fault at ${warmupMs} ms, recovery ${outageMs} ms later; ioredis reconnect every 100 ms except "default ioredis"\n`,
 );
 console.log(
-  '| fault | limiter | detect (first fallback answer) | calls in flight at the fault / their worst latency | p50 / p99 during the outage | worst latency of any call | back on Redis after recovery | errors | calls |',
+  '| fault | limiter | detect (first fallback answer) | calls in flight at the fault / their worst latency | p50 / p99 during the outage | worst latency of any call | back on Redis after recovery | errors | calls | worst latency net of loop pauses after its deadline (calls over the bound) | event-loop delay p99 / max, longest gap between 1 ms load ticks | CPU share of this process | load average (1 min) at the end |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
