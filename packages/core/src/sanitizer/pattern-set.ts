@@ -1,3 +1,4 @@
+import { measureExpression } from './expression-bounds.js';
 import { type MatchingViews } from './matching-views.js';
 import { type PatternView, type SanitizerPattern } from './sanitizer-types.js';
 
@@ -5,6 +6,12 @@ import { type PatternView, type SanitizerPattern } from './sanitizer-types.js';
 export interface CompiledPattern {
   readonly definition: SanitizerPattern;
   readonly expression: RegExp;
+  /** The same expression with the `g` flag, for searching a window from a chosen index. */
+  readonly windowExpression: RegExp;
+  /** Longest match (code units); `Infinity` when unknown, and then the pattern scans the whole text. */
+  readonly maxLength: number;
+  /** Code units read around a match (look-arounds, `\b`, `^`), plus one. */
+  readonly margin: number;
 }
 
 /** One match of a pattern in a view. */
@@ -85,10 +92,17 @@ export class PatternSet {
   private readonly views: Record<PatternView, ViewIndex>;
 
   constructor(patterns: readonly SanitizerPattern[]) {
-    const compiled = patterns.map((definition) => ({
-      definition,
-      expression: new RegExp(definition.pattern.source, definition.pattern.flags.replace(/[gy]/g, '')),
-    }));
+    const compiled = patterns.map((definition): CompiledPattern => {
+      const flags = definition.pattern.flags.replace(/[gy]/g, '');
+      const bounds = measureExpression(definition.pattern);
+      return {
+        definition,
+        expression: new RegExp(definition.pattern.source, flags),
+        windowExpression: new RegExp(definition.pattern.source, `${flags}g`),
+        maxLength: bounds.maxLength,
+        margin: bounds.context + 1,
+      };
+    });
     this.views = {
       words: indexView(compiled.filter((pattern) => (pattern.definition.view ?? 'words') === 'words')),
       symbols: indexView(compiled.filter((pattern) => pattern.definition.view === 'symbols')),
@@ -105,6 +119,8 @@ export class PatternSet {
 
   private matchView(index: ViewIndex, text: string): PatternMatch[] {
     const candidates = new Set<CompiledPattern>(index.unanchored);
+    const hits: AnchorHit[] = [];
+    let isSaturated = false;
     let scanner = index.anchorScanner;
     if (scanner !== undefined && text.length > 0) {
       const seen = new Set<string>();
@@ -114,6 +130,7 @@ export class PatternSet {
       while (found !== null) {
         const anchor = found[0];
         const next = found.index + 1;
+        hits.push({ anchor, start: found.index });
         if (seen.has(anchor)) repeatedHits += 1;
         else {
           seen.add(anchor);
@@ -121,6 +138,8 @@ export class PatternSet {
         }
         if (repeatedHits > maxRepeatedHits) {
           // Hostile repetition ("::::", "----"): continue with a scanner for the anchors not seen yet.
+          // Later hits of the anchors seen are no longer recorded, so every pattern scans the whole text.
+          isSaturated = true;
           scanner = scannerWithout(index, seen);
           repeatedHits = 0;
           if (scanner === undefined) break;
@@ -131,9 +150,67 @@ export class PatternSet {
     }
     const matches: PatternMatch[] = [];
     for (const pattern of candidates) {
-      const found = pattern.expression.exec(text);
-      if (found !== null) matches.push({ pattern, matched: found[0] });
+      const matched =
+        isSaturated || !Number.isFinite(pattern.maxLength) || pattern.definition.anchors === undefined
+          ? pattern.expression.exec(text)?.[0]
+          : matchInWindows(pattern, text, hits, index.candidatesByAnchor);
+      if (matched !== undefined) matches.push({ pattern, matched });
     }
     return matches;
   }
+}
+
+/** Where the anchor scanner found an anchor. */
+interface AnchorHit {
+  readonly anchor: string;
+  readonly start: number;
+}
+
+/**
+ * Runs a bounded pattern only in windows around the hits of its anchors. Every match contains an
+ * anchor and is at most `maxLength` long, so it starts within `maxLength` before a hit; a window adds
+ * `margin` on each side for look-arounds and word boundaries, and only matches starting where the
+ * window sees everything the expression can read are accepted. So the first accepted match is the
+ * whole-text match (the same leftmost match), found without scanning the rest of the text.
+ */
+export function matchInWindows(
+  pattern: CompiledPattern,
+  text: string,
+  hits: readonly AnchorHit[],
+  candidatesByAnchor: ReadonlyMap<string, readonly CompiledPattern[]>,
+): string | undefined {
+  const { maxLength, margin, windowExpression } = pattern;
+  const length = text.length;
+  let windowStart = -1;
+  let windowEnd = -1;
+  for (let index = 0; index <= hits.length; index += 1) {
+    const hit = hits[index];
+    if (hit !== undefined) {
+      if (!(candidatesByAnchor.get(hit.anchor) ?? []).includes(pattern)) continue;
+      const start = Math.max(0, hit.start - maxLength - margin);
+      const end = Math.min(length, hit.start + hit.anchor.length + maxLength + margin);
+      if (windowStart < 0) {
+        windowStart = start;
+        windowEnd = end;
+        continue;
+      }
+      if (start <= windowEnd) {
+        windowEnd = Math.max(windowEnd, end);
+        continue;
+      }
+    }
+    if (windowStart < 0) return undefined;
+    const acceptStart = windowStart === 0 ? 0 : windowStart + margin;
+    const acceptEnd = windowEnd === length ? length : windowEnd - maxLength - margin;
+    if (acceptStart <= acceptEnd) {
+      windowExpression.lastIndex = acceptStart - windowStart;
+      const found = windowExpression.exec(text.slice(windowStart, windowEnd));
+      windowExpression.lastIndex = 0;
+      if (found !== null && found.index + windowStart <= acceptEnd) return found[0];
+    }
+    if (hit === undefined) return undefined;
+    windowStart = Math.max(0, hit.start - maxLength - margin);
+    windowEnd = Math.min(length, hit.start + hit.anchor.length + maxLength + margin);
+  }
+  return undefined;
 }

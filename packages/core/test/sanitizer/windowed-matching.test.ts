@@ -1,0 +1,126 @@
+import { builtInPatterns, type SanitizerPattern } from '@botkeel/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { measureExpression } from '../../src/sanitizer/expression-bounds.js';
+import { buildMatchingViews, type MatchingViews } from '../../src/sanitizer/matching-views.js';
+import { PatternSet } from '../../src/sanitizer/pattern-set.js';
+import { patternExamples } from './pattern-examples.js';
+
+describe('measureExpression', () => {
+  it.each([
+    [/abc/, 3, 0],
+    [/\bignore(?: all)? rules/, 16, 1],
+    [/a{2,5}b?/, 6, 0],
+    [/(?:ab|cde){1,3}/, 9, 0],
+    [/[a-z\]]{0,4}x/, 5, 0],
+    [/(?<=xy)z(?!q{2})/, 1, 3],
+    [/^a$/, 1, 1],
+    [/\u0041\x41\n/, 3, 0],
+    [/(?<name>ab)c/, 3, 0],
+    [/a{3}/, 3, 0],
+    [/a{/, 2, 0],
+    [/a/u, 2, 0],
+  ])('%s is at most %d long and reads %d around', (expression, maxLength, context) => {
+    expect(measureExpression(expression)).toEqual({ maxLength, context });
+  });
+
+  it.each([/a*/, /a+b/, /a{2,}/, /(a)\1/, /(?<x>a)\k<x>/, new RegExp('[a]', 'v'), new RegExp('(?=a)(?:b)*')])(
+    '%s is unbounded',
+    (expression) => {
+      expect(measureExpression(expression).maxLength).toBe(Number.POSITIVE_INFINITY);
+    },
+  );
+
+  it('bounds every built-in pattern', () => {
+    for (const pattern of builtInPatterns) {
+      expect(Number.isFinite(measureExpression(pattern.pattern).maxLength), pattern.id).toBe(true);
+    }
+  });
+});
+
+/** Pieces of the views: example texts, anchors, filler words and punctuation. */
+const pieces = [
+  ...Object.values(patternExamples).flatMap((example) => {
+    const views = buildMatchingViews(example);
+    return [views.words, views.symbols];
+  }),
+  ...builtInPatterns.flatMap((pattern) => pattern.anchors ?? []),
+  ' ',
+  ' ',
+  '\n',
+  'the',
+  'my order',
+  'please',
+  'size m',
+  'замовлення',
+  'заказ',
+  ':',
+  '<',
+  '#',
+  '"',
+  'x'.repeat(60),
+];
+const soup = fc
+  .array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 30 })
+  .map((parts) => parts.join(' '));
+
+function direct(patterns: readonly SanitizerPattern[], views: MatchingViews): string[] {
+  return patterns.flatMap((pattern) => {
+    const view = pattern.view === 'symbols' ? views.symbols : views.words;
+    const found = new RegExp(pattern.pattern.source, pattern.pattern.flags.replace(/[gy]/g, '')).exec(view);
+    return found === null ? [] : [`${pattern.id} ${found[0]}`];
+  });
+}
+
+function viaWindows(set: PatternSet, views: MatchingViews): string[] {
+  return set.match(views).map((match) => `${match.pattern.definition.id} ${match.matched}`);
+}
+
+describe('window-limited matching', () => {
+  it('every match of a built-in pattern is at most its measured length', () => {
+    fc.assert(
+      fc.property(soup, (text) => {
+        for (const pattern of builtInPatterns) {
+          const { maxLength } = measureExpression(pattern.pattern);
+          const expression = new RegExp(pattern.pattern.source, 'g');
+          for (const found of text.matchAll(expression)) {
+            expect(found[0].length, pattern.id).toBeLessThanOrEqual(maxLength);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('finds exactly the matches (pattern and matched text) that whole-text matching finds', () => {
+    const set = new PatternSet(builtInPatterns);
+    fc.assert(
+      fc.property(soup, (text) => {
+        const views = { words: text, symbols: text };
+        expect(viaWindows(set, views).sort()).toEqual(direct(builtInPatterns, views).sort());
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is exact for look-arounds, word boundaries and ^/$ next to window edges', () => {
+    const extra: SanitizerPattern[] = [
+      { id: 'behind', pattern: /(?<=x{3} )abc(?! d)/, anchors: ['abc'] },
+      { id: 'start', pattern: /^abc/, anchors: ['abc'] },
+      { id: 'end', pattern: /abc ?$/, anchors: ['abc'] },
+      { id: 'boundary', pattern: /\babc d{0,20}\b/, anchors: ['abc'] },
+      { id: 'multiline', pattern: /^ ?abc/m, anchors: ['abc'] },
+      { id: 'unbounded', pattern: /abc d+ e/, anchors: ['abc'] },
+    ].map((pattern) => ({ ...pattern, technique: 'tool-abuse', language: 'any', weight: 0.5 }));
+    const set = new PatternSet(extra);
+    const edgePieces = fc.constantFrom('abc', 'x', 'xxx', ' ', 'd', 'dd', ' d', '\n', 'e', 'y'.repeat(25));
+    fc.assert(
+      fc.property(fc.array(edgePieces, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        const views = { words: text, symbols: text };
+        expect(viaWindows(set, views).sort()).toEqual(direct(extra, views).sort());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
