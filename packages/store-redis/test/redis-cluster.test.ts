@@ -88,4 +88,30 @@ describe('Redis stores on a 3-master Cluster', () => {
     const keysPerMaster = await Promise.all(client.nodes('master').map((node) => node.dbsize()));
     expect(keysPerMaster.filter((count) => count > 0).length).toBeGreaterThan(1);
   });
+
+  it('decides the coalesced rate-limit batches of stores on different masters in one tick', async () => {
+    // Each store's batch is one script call on its own slot ({prefix}); six prefixes land on more
+    // than one master, and all their batches go out in the same tick.
+    const prefixes = Array.from({ length: 6 }, (_, index) => `${keyPrefix}-rl-${index}`);
+    const stores = prefixes.map((prefix) => new RedisRateLimitStore({ client, keyPrefix: prefix }));
+    const rule = { limit: 3, windowMs: 3_600_000 };
+    const decisions = await Promise.all(
+      stores.flatMap((store) =>
+        Array.from({ length: 10 }, (_, index) => store.consume([{ key: `user:${index % 2}`, rule }], 1)),
+      ),
+    );
+    // Two keys, three units each: the first six calls (three per key, interleaved) pass.
+    const expected = [...Array<boolean>(6).fill(true), ...Array<boolean>(4).fill(false)];
+    for (let store = 0; store < stores.length; store += 1) {
+      expect(decisions.slice(store * 10, store * 10 + 10).map((decision) => decision.allowed)).toEqual(
+        expected,
+      );
+    }
+    const slots = await Promise.all(prefixes.map((prefix) => client.cluster('KEYSLOT', `{${prefix}}`)));
+    const ranges = (await client.cluster('SLOTS')) as [number, number, ...unknown[]][];
+    const owners = new Set(
+      slots.map((slot) => ranges.findIndex(([first, last]) => slot >= first && slot <= last)),
+    );
+    expect(owners.size).toBeGreaterThan(1);
+  });
 });

@@ -11,7 +11,7 @@ import {
 } from '@botkeel/store-redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gcraScript } from '../src/ratelimit/gcra-script.js';
+import { gcraOneScript } from '../src/ratelimit/gcra-one-script.js';
 import { connectRedis } from './helpers/redis.js';
 import { startOwnRedisServer, type OwnRedisServer } from './helpers/redis-server.js';
 
@@ -87,13 +87,14 @@ describe('Redis stores when Redis goes away', () => {
     }
 
     await restart();
-    // The claim made before the crash survived (AOF); the scripts did not: EVALSHA answers
-    // NOSCRIPT and the store sends the script once in full, which caches it again.
+    // The claim made before the crash survived (AOF); the scripts did not: EVALSHA (of the script for
+    // a lone one-check call) answers NOSCRIPT and the store sends the script once in full, which
+    // caches it again.
     expect(await dedupe.claim('update:1', { leaseMs: 60_000 })).toBe('in-progress');
-    expect(await client.script('EXISTS', gcraScript.sha)).toEqual([0]);
+    expect(await client.script('EXISTS', gcraOneScript.sha)).toEqual([0]);
     const decision = await limits.consume([{ key: 'user:1', rule }], 1);
     expect(decision).toMatchObject({ allowed: true, remaining: 98 });
-    expect(await client.script('EXISTS', gcraScript.sha)).toEqual([1]);
+    expect(await client.script('EXISTS', gcraOneScript.sha)).toEqual([1]);
   });
 
   it('rejects within the command timeout while Redis is stalled (SIGSTOP), and recovers on SIGCONT', async () => {

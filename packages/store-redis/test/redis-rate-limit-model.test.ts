@@ -27,44 +27,74 @@ const rules: readonly RateRule[] = [
   { limit: 1_000, windowMs: 3_600_000, burst: 2 },
 ];
 
-const call = fc.record({
+interface Call {
+  readonly checks: readonly number[];
+  readonly cost: number;
+}
+
+const call: fc.Arbitrary<Call> = fc.record({
   checks: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
-  rule: fc.integer({ min: 0, max: 2 }),
   cost: fc.integer({ min: 0, max: 5 }),
 });
+
+/** Runs `groups` (each fired in one tick) on a fresh Redis store and on the model; same decisions. */
+async function matchesModel(groups: readonly (readonly Call[])[]): Promise<void> {
+  runs += 1;
+  const redis = new RedisRateLimitStore({ client, keyPrefix: `${filePrefix}:${runs}` });
+  const memory = new MemoryRateLimitStore({ clock: createManualClock(1_700_000_000_000) });
+  // A key keeps one rule (the port's contract): the rule is chosen by the key.
+  const toChecks = (keys: readonly number[]): RateCheck[] =>
+    keys.map((key) => ({ key: `key:{${key}}`, rule: rules[key % rules.length]! }));
+  for (const group of groups) {
+    const fromRedis = await Promise.all(
+      group.map((entry) => redis.consume(toChecks(entry.checks), entry.cost)),
+    );
+    for (const [index, entry] of group.entries()) {
+      const expected = await memory.consume(toChecks(entry.checks), entry.cost);
+      const actual = fromRedis[index]!;
+      expect({ allowed: actual.allowed, remaining: actual.remaining }).toEqual({
+        allowed: expected.allowed,
+        remaining: expected.remaining,
+      });
+      if (expected.retryAfterMs === Number.POSITIVE_INFINITY || expected.retryAfterMs === 0) {
+        expect(actual.retryAfterMs).toBe(expected.retryAfterMs);
+      } else {
+        expect(actual.retryAfterMs).toBeLessThanOrEqual(expected.retryAfterMs);
+        expect(actual.retryAfterMs).toBeGreaterThan(expected.retryAfterMs - 2_000);
+      }
+    }
+  }
+}
 
 describe('RedisRateLimitStore against the MemoryRateLimitStore model', () => {
   it('decides coalesced groups of calls exactly like the same calls one by one in memory', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(call, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 8 }),
-        async (groups) => {
-          runs += 1;
-          const redis = new RedisRateLimitStore({ client, keyPrefix: `${filePrefix}:${runs}` });
-          const memory = new MemoryRateLimitStore({ clock: createManualClock(1_700_000_000_000) });
-          // A key keeps one rule (the port's contract): the rule is chosen by the key.
-          const toChecks = (keys: number[]): RateCheck[] =>
-            keys.map((key) => ({ key: `key:{${key}}`, rule: rules[key % rules.length]! }));
-          for (const group of groups) {
-            const fromRedis = await Promise.all(
-              group.map((entry) => redis.consume(toChecks(entry.checks), entry.cost)),
-            );
-            for (const [index, entry] of group.entries()) {
-              const expected = await memory.consume(toChecks(entry.checks), entry.cost);
-              const actual = fromRedis[index]!;
-              expect({ allowed: actual.allowed, remaining: actual.remaining }).toEqual({
-                allowed: expected.allowed,
-                remaining: expected.remaining,
-              });
-              if (expected.retryAfterMs === Number.POSITIVE_INFINITY || expected.retryAfterMs === 0) {
-                expect(actual.retryAfterMs).toBe(expected.retryAfterMs);
-              } else {
-                expect(actual.retryAfterMs).toBeLessThanOrEqual(expected.retryAfterMs);
-                expect(actual.retryAfterMs).toBeGreaterThan(expected.retryAfterMs - 2_000);
-              }
-            }
-          }
-        },
+        matchesModel,
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('decides lone one-check calls (the lighter script) like the model, mixed with coalesced ones', async () => {
+    const lone = fc.record({
+      checks: fc.integer({ min: 0, max: 3 }).map((key) => [key]),
+      cost: fc.integer({ min: 0, max: 5 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            lone.map((entry) => [entry]),
+            fc.array(call, { minLength: 2, maxLength: 4 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 16,
+          },
+        ),
+        matchesModel,
       ),
       { numRuns: 60 },
     );

@@ -19,21 +19,29 @@ export class RedisExecutor {
   }
 
   /** Runs `command` unless `signal` is aborted; rejects with `STORE_UNAVAILABLE` past the timeout. */
-  async run<T>(operation: string, command: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted === true)
-      throw new AbortedError(`redis ${operation} was aborted`, { cause: signal.reason });
+  run<T>(operation: string, command: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted === true) {
+      return Promise.reject(new AbortedError(`redis ${operation} was aborted`, { cause: signal.reason }));
+    }
     if (this.client.status === 'end') {
-      throw new StoreUnavailableError('redis', `redis ${operation} failed: the client was closed`);
+      return Promise.reject(
+        new StoreUnavailableError('redis', `redis ${operation} failed: the client was closed`),
+      );
     }
     const timeoutMs = this.ownTimeoutMs;
-    if (timeoutMs === undefined && signal === undefined) {
-      try {
-        return await command();
-      } catch (error) {
-        throw toBotkeelError(operation, error);
-      }
+    if (timeoutMs !== undefined || signal !== undefined) {
+      return this.runBounded(operation, command, timeoutMs, signal);
     }
-    return await this.runBounded(operation, command, timeoutMs, signal);
+    // The client bounds the command itself: no timer, no extra promise layer on this hot path.
+    let pending: Promise<T>;
+    try {
+      pending = command();
+    } catch (error) {
+      return Promise.reject(toBotkeelError(operation, error));
+    }
+    return pending.catch((error: unknown) => {
+      throw toBotkeelError(operation, error);
+    });
   }
 
   private runBounded<T>(

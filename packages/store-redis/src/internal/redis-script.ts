@@ -19,17 +19,15 @@ export class RedisScript {
   }
 
   /** Runs the script; every key must hash to one slot. */
-  async run(
+  run(
     client: RedisClient,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<ScriptReply> {
-    try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (error) {
+    return client.evalsha(this.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
       if (!isNoScript(error)) throw error;
-      return await client.eval(this.source, keys.length, ...keys, ...args);
-    }
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    });
   }
 }
 

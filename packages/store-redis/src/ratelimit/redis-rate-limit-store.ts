@@ -11,6 +11,7 @@ import { createStoreContext } from '../internal/create-context.js';
 import { type RedisExecutor } from '../internal/redis-executor.js';
 import { redisStoreOptionsShape, type RedisStoreOptions } from '../internal/store-options.js';
 import { type RedisClient } from '../redis-client.js';
+import { gcraOneScript } from './gcra-one-script.js';
 import { gcraScript } from './gcra-script.js';
 
 /** Options of {@link RedisRateLimitStore}. */
@@ -42,7 +43,8 @@ interface PendingRequest {
  * instances' clocks do not matter. All checks of a request are decided in one round trip,
  * all-or-nothing. Requests that arrive in the same tick are coalesced into ONE script call (each
  * still decided atomically on its own), which is how it outruns one-call-per-decision limiters
- * under concurrency. Every key of the store shares one hash slot (`{keyPrefix}` tag), because the
+ * under concurrency; a lone request with one check (one caller) goes through a lighter script with a
+ * smaller reply. Every key of the store shares one hash slot (`{keyPrefix}` tag), because the
  * checks of one request (e.g. `user:42` and `global`) must be decided atomically; on a Cluster the
  * rate-limit state therefore lives on one shard.
  *
@@ -138,33 +140,64 @@ export class RedisRateLimitStore implements RateLimitStore {
       const batch =
         this.queue.length <= this.maxBatchSize ? this.queue : this.queue.slice(0, this.maxBatchSize);
       this.queue = this.queue.length <= this.maxBatchSize ? [] : this.queue.slice(this.maxBatchSize);
-      void this.send(batch);
+      this.send(batch);
     }
   }
 
-  private async send(batch: readonly PendingRequest[]): Promise<void> {
+  private send(batch: readonly PendingRequest[]): void {
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (only !== undefined && only.keys.length === 1) {
+      this.sendOne(only);
+      return;
+    }
     const keys: string[] = [];
     const args: number[] = [batch.length];
     for (const request of batch) {
       for (const key of request.keys) keys.push(key);
       for (const argument of request.args) args.push(argument);
     }
-    let reply: unknown;
-    try {
-      reply = await this.executor.run('rate-limit consume', () => gcraScript.run(this.client, keys, args));
-    } catch (error) {
-      for (const request of batch) request.reject(error);
-      return;
-    }
-    const values = reply as number[];
-    batch.forEach((request, index) => {
-      const retryAfterMs = values[index * 3 + 2] ?? 0;
-      request.resolve({
-        allowed: values[index * 3] === 1,
-        remaining: values[index * 3 + 1] ?? 0,
-        retryAfterMs: retryAfterMs < 0 ? Number.POSITIVE_INFINITY : retryAfterMs,
-      });
-    });
+    this.executor
+      .run('rate-limit consume', () => gcraScript.run(this.client, keys, args))
+      .then(
+        (reply) => {
+          const values = reply as number[];
+          batch.forEach((request, index) => {
+            const retryAfterMs = values[index * 3 + 2] ?? 0;
+            request.resolve({
+              allowed: values[index * 3] === 1,
+              remaining: values[index * 3 + 1] ?? 0,
+              retryAfterMs: retryAfterMs < 0 ? Number.POSITIVE_INFINITY : retryAfterMs,
+            });
+          });
+        },
+        (error: unknown) => {
+          for (const request of batch) request.reject(error);
+        },
+      );
+  }
+
+  /** A lone request with one check: the lighter script (an integer reply when allowed). */
+  private sendOne(request: PendingRequest): void {
+    const [cost = 0, , intervalMs = 1, capacityMs = 1] = request.args;
+    this.executor
+      .run('rate-limit consume', () =>
+        gcraOneScript.run(this.client, request.keys, [cost, intervalMs, capacityMs]),
+      )
+      .then(
+        (reply) => {
+          if (typeof reply === 'number') {
+            request.resolve({ allowed: true, remaining: reply, retryAfterMs: 0 });
+            return;
+          }
+          const [remaining = 0, retryAfterMs = -1] = reply as number[];
+          request.resolve({
+            allowed: false,
+            remaining,
+            retryAfterMs: retryAfterMs < 0 ? Number.POSITIVE_INFINITY : retryAfterMs,
+          });
+        },
+        (error: unknown) => request.reject(error),
+      );
   }
 
   private shapeOf(rule: RateRule): readonly [number, number] {
