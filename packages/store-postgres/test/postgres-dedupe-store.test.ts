@@ -1,8 +1,13 @@
 import { dedupeStoreConformance } from '@botkeel/core/testing';
-import { PostgresDedupeStore } from '@botkeel/store-postgres';
+import { createPool, PostgresDedupeStore } from '@botkeel/store-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '@botkeel/core/testing';
-import { createTestSchema, type TestSchema, unreachablePool } from './support/test-database.js';
+import {
+  createTestSchema,
+  testDatabaseUrl,
+  type TestSchema,
+  unreachablePool,
+} from './support/test-database.js';
 
 let database: TestSchema;
 const unreachable: { close(): Promise<void> }[] = [];
@@ -111,6 +116,31 @@ describe('PostgresDedupeStore on Postgres', () => {
       [keys],
     );
     expect(stored.rows.map((row) => row.key).sort()).toEqual([...keys].sort());
+  });
+
+  it('gives the only client of the pool back after a refused statement, with or without a signal', async () => {
+    const pool = await createPool({
+      connectionString: testDatabaseUrl,
+      min: 1,
+      max: 1,
+      connectionTimeoutMs: 2_000,
+    });
+    try {
+      const store = new PostgresDedupeStore({ pool, schema: database.schema });
+      const signal = new AbortController().signal;
+      // A NUL character cannot be stored in Postgres text: the statement fails on the server.
+      await expect(store.claim('nul\u0000key', { leaseMs: 60_000 })).rejects.toMatchObject({
+        code: 'INVALID_OPTIONS',
+      });
+      await expect(store.claim('nul\u0000key', { leaseMs: 60_000, signal })).rejects.toMatchObject({
+        code: 'INVALID_OPTIONS',
+      });
+      expect(await store.claim('after-refusal', { leaseMs: 60_000 })).toBe('claimed');
+      expect(await store.claim('after-refusal:signal', { leaseMs: 60_000, signal })).toBe('claimed');
+      expect(pool.totalCount - pool.idleCount).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('rejects a non-positive lease with INVALID_OPTIONS before touching the database', async () => {

@@ -66,18 +66,39 @@ export function guardCheckedOutClient(client: PoolClient): () => void {
  * An abort while waiting for a client means the statement is never sent; an abort after it was sent
  * rejects at once while the statement still completes on the server.
  *
+ * Without a signal it is `pool.query` (which checks a client out, listens for its `error` event,
+ * runs the statement and releases it, discarding a client whose statement failed) with the error
+ * mapping: one round trip and no extra promises, the hot path of a dedupe claim.
+ *
  * @param operation - What is attempted, for error messages, e.g. `'dedupe claim'`.
  * @example
  * ```ts
  * const { rows } = await runQuery<{ version: number }>(pool, 'checkpoint load', 'SELECT 1 AS version', []);
  * ```
  */
-export async function runQuery<Row extends QueryResultRow>(
+export function runQuery<Row extends QueryResultRow>(
   pool: Pool,
   operation: string,
   text: string,
   values: readonly unknown[],
   signal?: AbortSignal,
+): Promise<QueryResult<Row>> {
+  if (signal === undefined) {
+    // pg reads the values and never changes them; the cast only drops `readonly`.
+    return pool.query<Row>(text, values as unknown[]).catch((error: unknown) => {
+      throw toStoreError(error, operation, poolWaitBudgetMs(pool));
+    });
+  }
+  return runAbortableQuery<Row>(pool, operation, text, values, signal);
+}
+
+/** {@link runQuery} with a caller's signal: the client is checked out by hand so an abort can stop the wait. */
+async function runAbortableQuery<Row extends QueryResultRow>(
+  pool: Pool,
+  operation: string,
+  text: string,
+  values: readonly unknown[],
+  signal: AbortSignal,
 ): Promise<QueryResult<Row>> {
   throwIfAborted(signal, operation);
   let client: PoolClient;
