@@ -12,9 +12,9 @@ if (config.BOT_MODE === 'production') {
   const running = await runProduction(config, clock, logger);
   stop = running.stop;
 } else {
-  const { bot, url } = await runPlayground(config, clock, logger);
+  const { bot, url, providers } = await runPlayground(config, clock, logger);
   console.log(
-    `Botkeel sales bot playground: ${url} (offline catalogue provider unless OPENAI_API_KEY is set)`,
+    `Botkeel sales bot playground: ${url} (model providers: ${providers.join(', ')}${providers[0]?.startsWith('offline-demo') === true ? ' — offline demo, no OPENAI_API_KEY' : ''})`,
   );
   stop = () => bot.stop({ deadlineMs: 10_000 });
 }

@@ -27,7 +27,7 @@ import {
   createSanitizer,
 } from '@botkeel/core';
 import { type Catalogue, type Language } from './catalogue/catalogue.js';
-import { createSalesMachine, salesMachineVersion } from './funnel/sales-machine.js';
+import { type SalesMachine, createSalesMachine, salesMachineVersion } from './funnel/sales-machine.js';
 import { wantsManager } from './funnel/intents.js';
 import { type SalesServices } from './funnel/sales-types.js';
 import { detectLanguage } from './i18n/detect-language.js';
@@ -92,6 +92,8 @@ const languageField = (language: Language | undefined) => (language === undefine
 export function createShopBot(options: ShopBotOptions): {
   bot: Bot;
   router: ReturnType<typeof createLlmRouter>;
+  /** The funnel the bot runs (the playground draws its chart from it). */
+  machine: SalesMachine;
 } {
   const { catalogue, clock, logger, stores } = options;
   const router = createLlmRouter({
@@ -170,5 +172,5 @@ export function createShopBot(options: ShopBotOptions): {
     clock,
     logger,
   });
-  return { bot, router };
+  return { bot, router, machine };
 }

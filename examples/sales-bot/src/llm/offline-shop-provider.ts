@@ -13,13 +13,16 @@ function textOf(content: LlmRequest['messages'][number]['content'] | undefined):
 }
 
 /**
- * A provider that needs no network: it answers from the catalogue with fixed sentences, so the
- * playground runs without an OpenAI key. It goes through the same router (breaker, retries,
- * deadline) as a real model.
+ * An offline demo provider that needs no network: it answers from the catalogue with fixed
+ * sentences, so the playground runs without an OpenAI key. It goes through the same router
+ * (breaker, retries, deadline) as a real model. Its name says "offline-demo" wherever it shows
+ * (page, trace, logs); the playground runs two, so the fallback can be watched.
+ *
+ * @param name - the provider's name; default `'offline-demo'`
  */
-export function createOfflineShopProvider(catalogue: Catalogue): LlmProvider {
+export function createOfflineShopProvider(catalogue: Catalogue, name = 'offline-demo'): LlmProvider {
   return {
-    name: 'offline-catalogue',
+    name,
     complete(request) {
       const system = textOf(request.messages[0]?.content);
       const [, kind = 'discovery', sku = 'none'] = task.exec(system) ?? [];
@@ -45,7 +48,7 @@ export function createOfflineShopProvider(catalogue: Catalogue): LlmProvider {
       }
       const completion: LlmCompletion = {
         text,
-        model: 'catalogue-rules-1',
+        model: 'offline-demo-catalogue-rules-1',
         usage: { promptTokens: 0, completionTokens: 0 },
       };
       return Promise.resolve(completion);

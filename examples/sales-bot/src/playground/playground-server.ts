@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type Ack, type BotMessage, type Clock } from '@botkeel/core';
+import { type Ack, type BotMessage, type Clock, newTraceId, runWithContext } from '@botkeel/core';
 import { z } from 'zod';
 import { playgroundPage } from './playground-page.js';
 import { type PlaygroundChannel } from './playground-channel.js';
+import { type FaultSwitches, faultLabels, isFaultName } from './faults/fault-switches.js';
+import { type FunnelChart } from './funnel-chart.js';
+import { type TraceCollector } from './trace/trace-collector.js';
 
 const maxBodyBytes = 16 * 1024;
 const chatIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -11,6 +14,7 @@ const incomingSchema = z.object({
   userName: z.string().max(64).optional(),
   locale: z.enum(['uk', 'ru', 'en']).optional(),
 });
+const faultSchema = z.object({ name: z.string().max(64), isOn: z.boolean() });
 
 /** What the playground needs from a bot: the same entry point a webhook uses. */
 export interface PlaygroundBot {
@@ -22,6 +26,16 @@ export interface PlaygroundServerOptions {
   readonly bot: PlaygroundBot;
   readonly channel: PlaygroundChannel;
   readonly clock: Clock;
+  /** The funnel's chart, served at `/api/funnel` with `providers`. */
+  readonly funnel?: FunnelChart;
+  /** The model providers in order of preference, named as the trace names them. */
+  readonly providers?: readonly string[];
+  /** The chat's current top-level funnel state, served at `/api/chats/:id/state`. */
+  readonly stateOf?: (chatId: string) => Promise<string | undefined>;
+  /** The live trace, served at `/api/chats/:id/traces`. */
+  readonly traces?: TraceCollector;
+  /** The fault switches, read and flipped at `/api/faults`. */
+  readonly faults?: FaultSwitches;
   /** Extra routes (health, readiness, metrics), tried before the playground's own. */
   readonly routes?: Readonly<Record<string, (response: ServerResponse) => Promise<void> | void>>;
 }
@@ -78,8 +92,24 @@ export function createPlaygroundServer(options: PlaygroundServerOptions): Server
       ...(parsed.data.locale === undefined ? {} : { locale: parsed.data.locale }),
       ...(parsed.data.userName === undefined ? {} : { senderName: parsed.data.userName }),
     };
-    const ack = await options.bot.handle(message);
-    sendJson(response, ack.status === 'unavailable' ? 503 : 202, ack);
+    // The update's trace id comes back with the ack, so the page can find this message's trace.
+    const traceId = newTraceId();
+    const ack = await runWithContext({ traceId }, () => options.bot.handle(message));
+    sendJson(response, ack.status === 'unavailable' ? 503 : 202, { ...ack, traceId });
+  };
+
+  const handleFaults = async (request: IncomingMessage, response: ServerResponse) => {
+    const faults = options.faults;
+    if (faults === undefined) throw new HttpProblem(404, 'no fault switches');
+    if (request.method === 'POST') {
+      const parsed = faultSchema.safeParse(await readJson(request));
+      if (!parsed.success || !isFaultName(parsed.data.name))
+        throw new HttpProblem(400, 'invalid fault switch');
+      faults.set(parsed.data.name, parsed.data.isOn);
+    } else if (request.method !== 'GET') {
+      throw new HttpProblem(405, 'method not allowed');
+    }
+    sendJson(response, 200, { faults: faults.snapshot(), labels: faultLabels });
   };
 
   const route = async (request: IncomingMessage, response: ServerResponse) => {
@@ -91,7 +121,11 @@ export function createPlaygroundServer(options: PlaygroundServerOptions): Server
       response.end(playgroundPage);
       return;
     }
-    const match = /^\/api\/chats\/([^/]+)\/(messages|replies)$/.exec(url.pathname);
+    if (url.pathname === '/api/funnel' && request.method === 'GET') {
+      return sendJson(response, 200, { chart: options.funnel ?? null, providers: options.providers ?? [] });
+    }
+    if (url.pathname === '/api/faults') return handleFaults(request, response);
+    const match = /^\/api\/chats\/([^/]+)\/(messages|replies|state|traces)$/.exec(url.pathname);
     const chatId = match?.[1];
     if (match === null || chatId === undefined) throw new HttpProblem(404, 'not found');
     if (!chatIdPattern.test(chatId)) throw new HttpProblem(400, 'invalid chat id');
@@ -100,6 +134,12 @@ export function createPlaygroundServer(options: PlaygroundServerOptions): Server
       const after = Number(url.searchParams.get('after') ?? '0');
       if (!Number.isSafeInteger(after) || after < 0) throw new HttpProblem(400, 'invalid after');
       return sendJson(response, 200, { replies: options.channel.repliesAfter(chatId, after) });
+    }
+    if (match[2] === 'state' && request.method === 'GET') {
+      return sendJson(response, 200, { state: (await options.stateOf?.(chatId)) ?? null });
+    }
+    if (match[2] === 'traces' && request.method === 'GET') {
+      return sendJson(response, 200, { traces: options.traces?.tracesOf(chatId) ?? [] });
     }
     throw new HttpProblem(405, 'method not allowed');
   };
