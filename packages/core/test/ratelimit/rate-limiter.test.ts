@@ -216,6 +216,29 @@ describe('createRateLimiter: the fallback chain', () => {
     expect((await next).source).toBe('secondary');
   });
 
+  it("counts each call's storeTimeoutMs from its own start, and settles it in the tick its deadline fires", async () => {
+    const { clock, primary, limiter } = setup({ failureThreshold: 10 });
+    primary.mode = 'hang';
+    const first = limiter.consume('u');
+    clock.advance(10);
+    const second = limiter.consume('u');
+    // The first deadline fires at 50: only microtasks run before the check (no timer, no I/O turn).
+    clock.advance(40);
+    let firstSettled = false;
+    let secondSettled = false;
+    void first.then(() => (firstSettled = true));
+    void second.then(() => (secondSettled = true));
+    for (let turn = 0; turn < 20; turn += 1) await Promise.resolve();
+    expect([firstSettled, secondSettled]).toEqual([true, false]);
+    expect((await first).source).toBe('secondary');
+    clock.advance(9);
+    expect(await isSettled(second)).toBe(false);
+    clock.advance(1);
+    for (let turn = 0; turn < 20; turn += 1) await Promise.resolve();
+    expect(secondSettled).toBe(true);
+    expect((await second).source).toBe('secondary');
+  });
+
   it('reports a timeout as the reason', async () => {
     const { clock, primary, lines, limiter } = setup();
     primary.mode = 'hang';
