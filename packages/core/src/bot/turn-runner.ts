@@ -4,7 +4,12 @@ import { type TurnResult } from '../conversation/index.js';
 import { type FlushInfo } from '../debounce/index.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { type IdempotencyStore } from '../idempotency/idempotency-store.js';
-import { idempotent } from '../idempotency/idempotent.js';
+import {
+  jsonResultSerializer,
+  type ResultSerializer,
+  runOnce,
+  type RunOnceSettings,
+} from '../idempotency/run-once.js';
 import { type Logger } from '../logger/logger.js';
 import { type ChatLock } from '../queue/index.js';
 import { SpanNames } from '../telemetry/names.js';
@@ -41,6 +46,12 @@ function isButtons(value: unknown): value is OutgoingMessage['buttons'] {
   );
 }
 
+/** A done side effect: stored as `idempotent()` stores `true`, whatever the effect returned. */
+const effectDone: ResultSerializer<void> = {
+  serialize: () => '{"value":true}',
+  deserialize: () => undefined,
+};
+
 /**
  * Runs debounced batches as conversation turns — serialized per chat, each batch's turn, replies and
  * handoff performed once even when the batch is delivered again after a crash — plus escalation and
@@ -51,28 +62,34 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
   const ttlMs = context.idempotencyTtlMs ?? 86_400_000;
   // Above the conversation's settle timeout, so a slow LLM turn is never started twice.
   const turnLeaseMs = 120_000;
-  const once = <T>(key: string, fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined) =>
-    idempotent(idempotency, key, fn, { ttlMs, leaseMs: turnLeaseMs, clock, ...(signal ? { signal } : {}) });
+  const pollIntervalMs = 100;
+  // Every record below is written under the chat lock, whose signal aborts when its lease is lost:
+  // no per-record lease timer or AbortController (see runOnce). Formats as `idempotent()` writes
+  // them, so instances of older and newer versions read each other's records.
+  const settings = <T>(
+    serializer: ResultSerializer<T>,
+    signal: AbortSignal | undefined,
+  ): RunOnceSettings<T> => ({
+    ttlMs,
+    leaseMs: turnLeaseMs,
+    pollIntervalMs,
+    clock,
+    serializer,
+    signal,
+  });
+  const summaryOnce = (key: string, work: () => Promise<TurnSummary>, signal: AbortSignal | undefined) =>
+    runOnce(idempotency, key, work, settings(jsonResultSerializer as ResultSerializer<TurnSummary>, signal));
 
   // Every side effect of a batch (a reply, the handoff, a forward) runs once per key, replays included.
-  const effectOnce = (
-    key: string,
-    effect: (signal: AbortSignal) => Promise<void>,
-    signal: AbortSignal | undefined,
-  ) =>
-    once(
-      key,
-      async (effectSignal) => {
-        await effect(effectSignal);
-        return true;
-      },
-      signal,
-    );
+  const effectOnce = (key: string, effect: () => Promise<void>, signal: AbortSignal | undefined) =>
+    runOnce(idempotency, key, effect, settings(effectDone, signal));
   const sendOnce = (message: OutgoingMessage & { idempotencyKey: string }, signal: AbortSignal | undefined) =>
     effectOnce(
       message.idempotencyKey,
-      (sendSignal) =>
-        withSpan(SpanNames.channelSend, {}, () => channel.send(message, { signal: sendSignal })),
+      () =>
+        withSpan(SpanNames.channelSend, {}, () =>
+          channel.send(message, signal === undefined ? undefined : { signal }),
+        ),
       signal,
     );
 
@@ -128,7 +145,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
       const escalation = summary.escalation;
       await effectOnce(
         `${key}:handoff`,
-        (handoffSignal) =>
+        () =>
           withSpan(SpanNames.handoff, { 'botkeel.reason': escalation.reason }, () =>
             handoff.notify(
               {
@@ -137,7 +154,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
                 state: summary.state,
                 recentMessages: summary.recentMessages,
               },
-              { signal: handoffSignal },
+              signal === undefined ? {} : { signal },
             ),
           ),
         signal,
@@ -165,17 +182,13 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
             await sendOnce({ chatId, text, idempotencyKey: `batch:${info.batchId}:blocked` }, signal);
           return;
         }
-        const summary = await once(
-          `batch:${info.batchId}:turn`,
-          (turnSignal) => runTurn(batch, turnSignal),
-          signal,
-        );
+        const summary = await summaryOnce(`batch:${info.batchId}:turn`, () => runTurn(batch, signal), signal);
         if (summary.wasHandedOff) {
           if (handoff?.forward !== undefined) {
             const forward = handoff.forward.bind(handoff);
             await effectOnce(
               `batch:${info.batchId}:forward`,
-              (forwardSignal) => forward(chatId, messages, { signal: forwardSignal }),
+              () => forward(chatId, messages, { signal }),
               signal,
             );
           } else logger.info({ messages: messages.length }, 'chat is with a human; messages not forwarded');

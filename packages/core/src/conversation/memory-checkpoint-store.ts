@@ -57,7 +57,10 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 
   #save(threadId: string, snapshot: unknown, options: SaveCheckpointOptions): Checkpoint {
-    const parsed = parseOptions('MemoryCheckpointStore.save', saveOptionsSchema, options);
+    // Once per turn: a hand check first; zod only to name a bad field.
+    const parsed = hasValidSaveOptions(options)
+      ? options
+      : parseOptions('MemoryCheckpointStore.save', saveOptionsSchema, options);
     const versions = this.#threads.get(threadId) ?? [];
     const actualVersion = versions[versions.length - 1]?.version ?? 0;
     if (actualVersion !== parsed.expectedVersion) {
@@ -73,7 +76,8 @@ export class MemoryCheckpointStore implements CheckpointStore {
     const limit = parsed.historyLimit ?? this.#historyLimit;
     if (versions.length > limit) versions.splice(0, versions.length - limit);
     this.#threads.set(threadId, versions);
-    return toCheckpoint(threadId, stored);
+    // The caller already has the snapshot it saved: parse the stored copy only if it is read.
+    return toCheckpoint(threadId, stored, true);
   }
 
   /** Up to `limit` most recent checkpoints of `threadId`, newest first. */
@@ -123,12 +127,40 @@ function toJson(snapshot: unknown): string {
   return json;
 }
 
-function toCheckpoint(threadId: string, stored: StoredCheckpoint): Checkpoint {
-  return {
+function isCount(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** The rules of `saveOptionsSchema` by hand: `true` only for options the schema accepts. */
+function hasValidSaveOptions(options: SaveCheckpointOptions): boolean {
+  if (typeof options !== 'object' || options === null) return false;
+  const { expectedVersion, machineVersion, nowMs, historyLimit } = options as Partial<
+    Record<keyof SaveCheckpointOptions, unknown>
+  >;
+  return (
+    isCount(expectedVersion, 0, Number.MAX_SAFE_INTEGER) &&
+    isCount(machineVersion, 0, Number.MAX_SAFE_INTEGER) &&
+    typeof nowMs === 'number' &&
+    Number.isFinite(nowMs) &&
+    (historyLimit === undefined || isCount(historyLimit, 1, 10_000))
+  );
+}
+
+/** A checkpoint with its own copy of the snapshot; `isLazy` parses that copy on first read. */
+function toCheckpoint(threadId: string, stored: StoredCheckpoint, isLazy = false): Checkpoint {
+  const base = {
     threadId,
     version: stored.version,
     machineVersion: stored.machineVersion,
-    snapshot: JSON.parse(stored.snapshotJson) as unknown,
     savedAtMs: stored.savedAtMs,
+  };
+  if (!isLazy) return { ...base, snapshot: JSON.parse(stored.snapshotJson) as unknown };
+  let snapshot: { value: unknown } | undefined;
+  return {
+    ...base,
+    get snapshot(): unknown {
+      snapshot ??= { value: JSON.parse(stored.snapshotJson) as unknown };
+      return snapshot.value;
+    },
   };
 }

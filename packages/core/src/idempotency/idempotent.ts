@@ -4,12 +4,9 @@ import { systemClock } from '../clock/system-clock.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { AbortedError } from '../errors/subclasses.js';
 import { type IdempotencyStore } from './idempotency-store.js';
+import { jsonResultSerializer, type ResultSerializer, runOnce } from './run-once.js';
 
-/** Turns a result into the string an {@link IdempotencyStore} keeps, and back. */
-export interface ResultSerializer<T> {
-  serialize(value: T): string;
-  deserialize(text: string): T;
-}
+export { type ResultSerializer } from './run-once.js';
 
 /** Options of {@link idempotent}. */
 export interface IdempotentOptions<T> {
@@ -63,11 +60,6 @@ function hasValidOptions<T>(options: IdempotentOptions<T>): boolean {
   );
 }
 
-const jsonSerializer: ResultSerializer<unknown> = {
-  serialize: (value) => JSON.stringify({ value }),
-  deserialize: (text) => (JSON.parse(text) as { value?: unknown }).value,
-};
-
 /**
  * Runs `fn` once per `key` across every caller sharing `store` (instances included) and gives all
  * of them its result. Concurrent callers with one key wait for the first run and receive its result;
@@ -97,60 +89,29 @@ export async function idempotent<T>(
   // Hot path (one call per turn and per reply): a hand check first; zod only to name a bad field.
   const parsed = hasValidOptions(options) ? options : parseOptions('idempotent', optionsSchema, options);
   const clock = parsed.clock ?? systemClock;
-  const serializer = options.serializer ?? (jsonSerializer as ResultSerializer<T>);
-  const pollIntervalMs = parsed.pollIntervalMs ?? Math.max(1, Math.min(100, parsed.leaseMs / 10));
   const { signal } = options;
-
-  for (;;) {
-    if (signal?.aborted === true) throw new AbortedError(`idempotent: aborted while waiting for "${key}"`);
-    const begun = await store.begin(key, { leaseMs: parsed.leaseMs });
-    if (begun.status === 'completed') return serializer.deserialize(begun.result);
-    if (begun.status === 'in-progress') {
-      await pause(clock, pollIntervalMs, signal);
-      continue;
-    }
-    return run(begun.token);
-  }
-
-  async function run(token: string): Promise<T> {
+  const leased = async (): Promise<T> => {
     const lease = new AbortController();
     const timer = clock.setTimeout(
       () => lease.abort(new AbortedError(`idempotent: lease of "${key}" ran out`)),
       parsed.leaseMs,
-      {
-        unref: true,
-      },
+      { unref: true },
     );
     const onAbort = (): void => lease.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    let text: string;
-    let value: T;
     try {
-      value = await fn(lease.signal);
-      text = serializer.serialize(value);
-    } catch (error) {
-      await store.release(key, token).catch(() => undefined);
-      throw error;
+      return await fn(lease.signal);
     } finally {
       clock.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
-    await store.complete(key, token, text, { ttlMs: parsed.ttlMs }).catch(() => undefined);
-    return value;
-  }
-}
-
-/** Waits `delayMs` on `clock`, or rejects with `ABORTED` when `signal` fires first. */
-function pause(clock: Clock, delayMs: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clock.clearTimeout(timer);
-      reject(new AbortedError('idempotent: aborted while waiting'));
-    };
-    const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, delayMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  };
+  return runOnce(store, key, leased, {
+    ttlMs: parsed.ttlMs,
+    leaseMs: parsed.leaseMs,
+    pollIntervalMs: parsed.pollIntervalMs ?? Math.max(1, Math.min(100, parsed.leaseMs / 10)),
+    clock,
+    serializer: options.serializer ?? (jsonResultSerializer as ResultSerializer<T>),
+    signal,
   });
 }

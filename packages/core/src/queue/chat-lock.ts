@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { type Clock, type TimerHandle } from '../clock/clock.js';
+import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { TimeoutError } from '../errors/subclasses.js';
 import { LockLostError } from '../lock/lock-lost-error.js';
 import { type LockLease, type LockStore } from '../lock/lock-store.js';
+import { ChatHold, type HoldSettings, RenewalSchedule } from './chat-hold.js';
 import { clockDelay } from './clock-delay.js';
 import { createKeyedQueue, type KeyedQueue } from './keyed-queue.js';
 
@@ -125,76 +126,36 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
     }
   };
 
+  const settings: HoldSettings = { locks, clock, leaseMs, renewEveryMs };
+  const renewals = new RenewalSchedule(settings);
+
   const holding = async <T>(
     chatId: string,
     task: (turn: ChatTurnContext) => Promise<T>,
     callerSignal: AbortSignal,
   ): Promise<T> => {
     const key = lockKey(chatId);
-    const acquired = await acquire(key, callerSignal);
-    let lease = acquired.lease;
-    let validUntilMs = acquired.validUntilMs;
-    let lost: LockLostError | undefined;
-    let timer: TimerHandle | undefined;
-    let renewing: Promise<void> = Promise.resolve();
-    let isFinished = false;
-    const controller = new AbortController();
-    const onCallerAbort = (): void => controller.abort(callerSignal.reason);
-    if (callerSignal.aborted) onCallerAbort();
-    else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
-
-    const markLost = (cause?: unknown): void => {
-      lost = new LockLostError(key, lease.fencingToken, { cause });
-      controller.abort(lost);
-    };
-    const renewOnce = async (): Promise<void> => {
-      const startedAtMs = clock.now();
-      try {
-        const renewed = await locks.renew(lease, { leaseMs });
-        if (renewed === undefined) return markLost();
-        lease = renewed;
-        validUntilMs = startedAtMs + leaseMs;
-      } catch (error) {
-        // A failed renewal is retried while the lease may still be valid; past that it is lost.
-        if (clock.now() + renewEveryMs >= validUntilMs) return markLost(error);
-      }
-      schedule();
-    };
-    const schedule = (): void => {
-      if (isFinished || lost !== undefined) return;
-      timer = clock.setTimeout(
-        () => {
-          renewing = renewOnce();
-        },
-        renewEveryMs,
-        { unref: true },
-      );
-    };
-    schedule();
-
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    const hold = new ChatHold(chatId, key, await acquire(key, callerSignal), callerSignal, settings);
+    renewals.add(hold);
+    let value: T | undefined;
+    let failure: { error: unknown } | undefined;
     try {
-      outcome = {
-        ok: true,
-        value: await task({ chatId, fencingToken: lease.fencingToken, signal: controller.signal }),
-      };
+      value = await task(hold);
     } catch (error) {
-      outcome = { ok: false, error };
+      failure = { error };
     }
-    isFinished = true;
-    clock.clearTimeout(timer);
-    callerSignal.removeEventListener('abort', onCallerAbort);
-    await renewing;
-    if (lost === undefined) {
-      // A failed release only leaves the lease to expire on its own; the result stands.
-      await locks.release(lease).catch(() => false);
-    }
+    hold.finish();
+    renewals.delete(hold);
+    await hold.renewing;
+    const { lost } = hold;
     if (lost !== undefined) {
-      if (outcome.ok || outcome.error === lost) throw lost;
-      throw new LockLostError(key, lease.fencingToken, { cause: outcome.error });
+      if (failure === undefined || failure.error === lost) throw lost;
+      throw new LockLostError(key, hold.lease.fencingToken, { cause: failure.error });
     }
-    if (!outcome.ok) throw outcome.error;
-    return outcome.value;
+    // A failed release only leaves the lease to expire on its own; the result stands.
+    await locks.release(hold.lease).catch(() => false);
+    if (failure !== undefined) throw failure.error;
+    return value as T;
   };
 
   return {

@@ -1,0 +1,156 @@
+import { type Clock, type TimerHandle } from '../clock/clock.js';
+import { LockLostError } from '../lock/lock-lost-error.js';
+import { type LockLease, type LockStore } from '../lock/lock-store.js';
+
+/** What every hold of one chat lock shares. */
+export interface HoldSettings {
+  readonly locks: LockStore;
+  readonly clock: Clock;
+  readonly leaseMs: number;
+  readonly renewEveryMs: number;
+}
+
+/**
+ * One turn's hold of a chat's lease, and the context its task sees. The task's `signal` is created on
+ * first read (most turns finish without looking at it, and an AbortController plus a listener on the
+ * caller's signal is a measurable part of a short turn); it aborts on the caller's abort or when the
+ * lease is lost. The hold is its own listener on the caller's signal (`handleEvent`), so a hold
+ * allocates no closures.
+ */
+export class ChatHold {
+  readonly chatId: string;
+  readonly fencingToken: number;
+  /** Set once a renewal was refused, or failed until the lease certainly ran out. */
+  lost: LockLostError | undefined;
+  /** True once the task settled: no renewal is started after that. */
+  isFinished = false;
+  /** The renewal in flight, if any (awaited before the release). */
+  renewing: Promise<void> | undefined;
+  /** When the next renewal is due (by the settings' clock). */
+  renewAtMs = 0;
+  lease: LockLease;
+  #validUntilMs: number;
+  #controller: AbortController | undefined;
+  readonly #key: string;
+  readonly #callerSignal: AbortSignal;
+  readonly #settings: HoldSettings;
+
+  constructor(
+    chatId: string,
+    key: string,
+    acquired: { lease: LockLease; validUntilMs: number },
+    callerSignal: AbortSignal,
+    settings: HoldSettings,
+  ) {
+    this.chatId = chatId;
+    this.#key = key;
+    this.lease = acquired.lease;
+    this.fencingToken = acquired.lease.fencingToken;
+    this.#validUntilMs = acquired.validUntilMs;
+    this.#callerSignal = callerSignal;
+    this.#settings = settings;
+  }
+
+  /** Aborts on the caller's abort or when the lease is lost (reason: a `LOCK_LOST` error). */
+  get signal(): AbortSignal {
+    if (this.#controller !== undefined) return this.#controller.signal;
+    const controller = new AbortController();
+    this.#controller = controller;
+    if (this.lost !== undefined) controller.abort(this.lost);
+    else if (this.#callerSignal.aborted) controller.abort(this.#callerSignal.reason);
+    else if (!this.isFinished) this.#callerSignal.addEventListener('abort', this, { once: true });
+    return controller.signal;
+  }
+
+  /** The caller's signal aborted: pass it on. */
+  handleEvent(): void {
+    this.#controller?.abort(this.#callerSignal.reason);
+  }
+
+  /** The task settled: stop listening to the caller. */
+  finish(): void {
+    this.isFinished = true;
+    if (this.#controller !== undefined) this.#callerSignal.removeEventListener('abort', this);
+  }
+
+  /**
+   * Renews the lease once; resolves whether to renew again. A refused renewal loses the lease; a
+   * failed one is retried while the lease may still be valid, and past that loses it.
+   */
+  async renew(): Promise<boolean> {
+    const { locks, clock, leaseMs, renewEveryMs } = this.#settings;
+    const startedAtMs = clock.now();
+    try {
+      const renewed = await locks.renew(this.lease, { leaseMs });
+      if (renewed === undefined) return this.#markLost();
+      this.lease = renewed;
+      this.#validUntilMs = startedAtMs + leaseMs;
+    } catch (error) {
+      if (clock.now() + renewEveryMs >= this.#validUntilMs) return this.#markLost(error);
+    }
+    return !this.isFinished;
+  }
+
+  #markLost(cause?: unknown): false {
+    this.lost = new LockLostError(this.#key, this.lease.fencingToken, { cause });
+    this.#controller?.abort(this.lost);
+    return false;
+  }
+}
+
+/**
+ * One renewal timer for all the holds of a chat lock instead of one per hold. Holds are kept in the
+ * order they fall due (each is due `renewEveryMs` after it was added, so insertion order is due
+ * order); the timer is armed for the first, and cleared when no hold is left.
+ */
+export class RenewalSchedule {
+  readonly #holds = new Set<ChatHold>();
+  readonly #settings: HoldSettings;
+  #timer: TimerHandle | undefined;
+  #timerAtMs = 0;
+
+  constructor(settings: HoldSettings) {
+    this.#settings = settings;
+  }
+
+  /** Schedules the next renewal of `hold`, `renewEveryMs` from now. */
+  add(hold: ChatHold): void {
+    hold.renewAtMs = this.#settings.clock.now() + this.#settings.renewEveryMs;
+    this.#holds.add(hold);
+    this.#arm(hold.renewAtMs);
+  }
+
+  /** Stops renewing `hold` (a renewal in flight still completes; see {@link ChatHold.renewing}). */
+  delete(hold: ChatHold): void {
+    this.#holds.delete(hold);
+    if (this.#holds.size === 0 && this.#timer !== undefined) {
+      this.#settings.clock.clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #arm(atMs: number): void {
+    if (this.#timer !== undefined) {
+      if (this.#timerAtMs <= atMs) return;
+      this.#settings.clock.clearTimeout(this.#timer);
+    }
+    const { clock } = this.#settings;
+    this.#timerAtMs = atMs;
+    this.#timer = clock.setTimeout(() => this.#fire(), atMs - clock.now(), { unref: true });
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    const now = this.#settings.clock.now();
+    for (const hold of this.#holds) {
+      if (hold.renewAtMs > now) {
+        this.#arm(hold.renewAtMs);
+        return;
+      }
+      this.#holds.delete(hold);
+      hold.renewing = hold.renew().then((isStillHeld) => {
+        if (isStillHeld) this.add(hold);
+      });
+    }
+  }
+}
