@@ -1,5 +1,5 @@
 import { decodeEncodedPayloads } from './encoded-payloads.js';
-import { buildMatchingViews } from './matching-views.js';
+import { buildViewsFromNormalized, toNormalizationForm } from './matching-views.js';
 import { type PatternSet } from './pattern-set.js';
 import { type FindingSource, maxExcerptLength, type SanitizerFinding } from './sanitizer-types.js';
 import { type VisibleText } from './visible-text.js';
@@ -12,8 +12,9 @@ const invisibleFloodCount = 8;
 const excerptOf = (text: string): string =>
   text.length <= maxExcerptLength ? text : `${text.slice(0, maxExcerptLength - 1)}…`;
 
-function matchText(patterns: PatternSet, text: string, source: FindingSource): SanitizerFinding[] {
-  return patterns.match(buildMatchingViews(text)).map(({ pattern, matched }) => ({
+/** Runs the patterns on the views of NFKC text. */
+function matchText(patterns: PatternSet, normalized: string, source: FindingSource): SanitizerFinding[] {
+  return patterns.match(buildViewsFromNormalized(normalized)).map(({ pattern, matched }) => ({
     patternId: pattern.definition.id,
     technique: pattern.definition.technique,
     language: pattern.definition.language,
@@ -28,7 +29,8 @@ function matchText(patterns: PatternSet, text: string, source: FindingSource): S
  * Unicode tag characters, and adds findings for hidden or encoded text itself.
  */
 export function detectFindings(patterns: PatternSet, visible: VisibleText): SanitizerFinding[] {
-  const findings = matchText(patterns, visible.text, 'text');
+  const normalized = toNormalizationForm(visible.text);
+  const findings = matchText(patterns, normalized, 'text');
   if (visible.tagText.length >= minimumTagText || visible.tagText.includes(' ')) {
     findings.push({
       patternId: 'any.hidden.unicode-tags',
@@ -38,7 +40,7 @@ export function detectFindings(patterns: PatternSet, visible: VisibleText): Sani
       source: 'unicode-tags',
       excerpt: excerptOf(visible.tagText),
     });
-    findings.push(...matchText(patterns, visible.tagText, 'unicode-tags'));
+    findings.push(...matchText(patterns, toNormalizationForm(visible.tagText), 'unicode-tags'));
   }
   if (visible.removedCount >= invisibleFloodCount) {
     findings.push({
@@ -50,8 +52,10 @@ export function detectFindings(patterns: PatternSet, visible: VisibleText): Sani
       excerpt: `${visible.removedCount} invisible characters removed`,
     });
   }
-  for (const payload of decodeEncodedPayloads(visible.text.normalize('NFKC'))) {
-    const decodedFindings = matchText(patterns, payload.text, payload.encoding);
+  // The visible-text scan already knows where runs can be, unless NFKC changed the text.
+  const knownRuns = normalized === visible.text ? visible.runs : undefined;
+  for (const payload of decodeEncodedPayloads(normalized, knownRuns)) {
+    const decodedFindings = matchText(patterns, toNormalizationForm(payload.text), payload.encoding);
     findings.push({
       patternId: 'any.hidden.encoded-text',
       technique: 'hidden-instruction',

@@ -7,9 +7,9 @@ export interface DecodedPayload {
 }
 
 /** Shortest run worth decoding: 24 base64 characters hold 18 bytes, enough for "ignore all rules". */
-const minimumBase64Run = 24;
+export const minimumBase64Run = 24;
 /** 32 hexadecimal digits hold 16 bytes. */
-const minimumHexRun = 32;
+export const minimumHexRun = 32;
 const maximumRuns = 8;
 const maximumRunLength = 8192;
 
@@ -23,19 +23,25 @@ const kindBase64Only = 1;
 const kindHexDigit = 2;
 const kindHexSeparator = 3;
 /** Per ASCII code: a base64-only character, a hex digit (also base64), a hex-run separator, or none. */
-const asciiKinds = new Uint8Array(128);
+export const asciiKinds = new Uint8Array(128);
 for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') {
   asciiKinds[character.charCodeAt(0)] = kindBase64Only;
 }
 for (const character of '0123456789abcdefABCDEF') asciiKinds[character.charCodeAt(0)] = kindHexDigit;
 for (const character of ' :\\') asciiKinds[character.charCodeAt(0)] = kindHexSeparator;
 
+/** Whether a text can hold a base64 run or a hex run (see {@link possibleRuns}). */
+export interface PossibleRuns {
+  readonly hasBase64: boolean;
+  readonly hasHex: boolean;
+}
+
 /**
  * One pass that tells whether `base64Run` and `hexRun` can match at all: a base64 match is a run of
  * at least 24 base64 characters; a hex match is a run of hex digits, spaces, colons, backslashes and `x`
  * holding at least 32 hex digits. Most messages have neither, and the two expressions are skipped.
  */
-function possibleRuns(text: string): { hasBase64: boolean; hasHex: boolean } {
+export function possibleRuns(text: string): PossibleRuns {
   let hasBase64 = false;
   let hasHex = false;
   let base64Length = 0;
@@ -89,12 +95,13 @@ function hasLetterMix(run: string): boolean {
 
 /**
  * Finds base64 and hexadecimal runs long enough to hide an instruction and returns the readable ones,
- * decoded. Bounded: at most 8 runs of at most 8 KB each.
+ * decoded. Bounded: at most 8 runs of at most 8 KB each. `knownRuns`, when the caller already made
+ * the {@link possibleRuns} pass over this very text, skips it.
  */
-export function decodeEncodedPayloads(text: string): DecodedPayload[] {
+export function decodeEncodedPayloads(text: string, knownRuns?: PossibleRuns): DecodedPayload[] {
   if (text.length < minimumBase64Run) return [];
   const payloads: DecodedPayload[] = [];
-  const { hasBase64, hasHex } = possibleRuns(text);
+  const { hasBase64, hasHex } = knownRuns ?? possibleRuns(text);
   for (const match of hasBase64 ? text.matchAll(base64Run) : []) {
     if (payloads.length >= maximumRuns) break;
     const run = match[0];

@@ -35,195 +35,214 @@ function kindOf(code: number): number {
   return kindOther;
 }
 
-const fromCodes = (codes: number[]): string => {
-  let result = '';
-  for (let start = 0; start < codes.length; start += 4096) {
-    result += String.fromCharCode(...codes.slice(start, start + 4096));
-  }
-  return result;
-};
+/** The kind of every UTF-16 code unit, looked up instead of computed (64 KB, built once). */
+const kinds = new Uint8Array(0x10000);
+for (let code = 0; code < 0x10000; code += 1) kinds[code] = kindOf(code);
+
+/** +1 for a–z, −1 for Cyrillic: summed over a text, tells a mostly-Latin message. */
+const scriptBalance = new Int8Array(0x10000);
+for (let code = 0x61; code <= 0x7a; code += 1) scriptBalance[code] = 1;
+for (let code = 0x400; code < 0x530; code += 1) scriptBalance[code] = -1;
+
+const isLetterKind = (kind: number): boolean =>
+  kind === kindLatin || kind === kindCyrillic || kind === kindGreek;
+
+/**
+ * Code units to a string. Buffer's UTF-16LE decoding copies the units as they are (lone surrogates
+ * included) and is far faster than `String.fromCharCode`; typed arrays are little-endian on every
+ * platform Node runs on.
+ */
+function fromCodeUnits(units: Uint16Array, length: number): string {
+  return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le');
+}
 
 const foldableToLatin = /[\u0370-\u052f]/;
 
 /** Folds Cyrillic and Greek look-alike letters to Latin, one code unit for one (positions kept). */
 export function foldToLatin(text: string): string {
   if (!foldableToLatin.test(text)) return text;
-  const codes: number[] = new Array<number>(text.length);
+  const units = new Uint16Array(text.length);
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     const replacement = code < 0x500 ? (toLatinLetter[code] ?? 0) : 0;
-    codes[index] = replacement === 0 ? code : replacement;
+    units[index] = replacement === 0 ? code : replacement;
   }
-  return fromCodes(codes);
+  return fromCodeUnits(units, text.length);
 }
 
-interface Word {
-  readonly text: string;
-  /** Characters of the separator before this word. */
-  readonly gapBefore: number;
-}
-
-function foldWord(text: string, start: number, end: number, isLatinMessage: boolean): string {
-  let latin = 0;
-  let cyrillic = 0;
-  let greek = 0;
-  let hasDigitOrSymbol = false;
-  for (let index = start; index < end; index += 1) {
-    const kind = kindOf(text.charCodeAt(index));
-    if (kind === kindLatin) latin += 1;
-    else if (kind === kindCyrillic) cyrillic += 1;
-    else if (kind === kindGreek) greek += 1;
-    else if (kind === kindDigit || kind === kindLeetSymbol) hasDigitOrSymbol = true;
-  }
-  const word = text.slice(start, end);
-  if (latin + cyrillic + greek === 0) return word;
-  let table: Uint16Array | undefined;
-  if (latin > 0 && cyrillic > 0 && Math.abs(latin - cyrillic) <= 1) {
-    // Too close to call from the word alone ("yсi"): the script of the message decides.
-    table = isLatinMessage ? toLatinWithLeet : toCyrillic;
-  } else if (latin >= cyrillic) {
-    if (greek > 0 || cyrillic > 0 || hasDigitOrSymbol) table = toLatinWithLeet;
-  } else if (latin === 0 && greek === 0) {
-    if (isLatinMessage && isFullyFoldable(word)) table = toLatinWithLeet;
-    else if (hasDigitOrSymbol) table = toCyrillic;
-  } else table = toCyrillic;
-  if (table === undefined) return word;
-  let folded = '';
-  for (let index = 0; index < word.length; index += 1) {
-    const code = word.charCodeAt(index);
-    const replacement = code < 0x500 ? (table[code] ?? 0) : 0;
-    folded += String.fromCharCode(replacement === 0 ? code : replacement);
-  }
-  return folded;
-}
-
-function isFullyFoldable(word: string): boolean {
-  for (let index = 0; index < word.length; index += 1) {
-    const code = word.charCodeAt(index);
-    if (code >= 0x400 && code < 0x530 && (toLatinLetter[code] ?? 0) === 0) return false;
-  }
-  return true;
-}
+/** A code unit outside ASCII; ASCII-only text needs no NFKC. */
+const nonAscii = /[^\u0000-\u007f]/; // eslint-disable-line no-control-regex -- the whole ASCII range
 
 const minimumSpacedRun = 5;
 /** Letters further apart than this are not one spaced-out word. */
 const maximumSpacedGap = 3;
 
-function joinWords(words: readonly Word[]): string {
-  const parts: string[] = [];
-  let index = 0;
-  while (index < words.length) {
-    const word = words[index] as Word;
-    if (word.text.length !== 1) {
-      parts.push(word.text);
-      index += 1;
+function isFullyFoldable(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x400 && code < 0x530 && (toLatinLetter[code] ?? 0) === 0) return false;
+  }
+  return true;
+}
+
+/** The folding table for one word, or undefined to keep it as typed. */
+function tableForWord(
+  text: string,
+  start: number,
+  end: number,
+  isLatinMessage: boolean,
+): Uint16Array | undefined {
+  let latin = 0;
+  let cyrillic = 0;
+  let greek = 0;
+  let hasDigitOrSymbol = false;
+  for (let index = start; index < end; index += 1) {
+    const kind = kinds[text.charCodeAt(index)];
+    if (kind === kindLatin) latin += 1;
+    else if (kind === kindCyrillic) cyrillic += 1;
+    else if (kind === kindGreek) greek += 1;
+    else if (kind === kindDigit || kind === kindLeetSymbol) hasDigitOrSymbol = true;
+  }
+  if (latin + cyrillic + greek === 0) return undefined;
+  if (latin > 0 && cyrillic > 0 && Math.abs(latin - cyrillic) <= 1) {
+    // Too close to call from the word alone ("yсi"): the script of the message decides.
+    return isLatinMessage ? toLatinWithLeet : toCyrillic;
+  }
+  if (latin >= cyrillic) return greek > 0 || cyrillic > 0 || hasDigitOrSymbol ? toLatinWithLeet : undefined;
+  if (latin === 0 && greek === 0) {
+    if (isLatinMessage && isFullyFoldable(text, start, end)) return toLatinWithLeet;
+    return hasDigitOrSymbol ? toCyrillic : undefined;
+  }
+  return toCyrillic;
+}
+
+/** Reusable buffers of one words-view build, grown on demand (the sanitizer is synchronous). */
+interface WordBuffers {
+  starts: Int32Array;
+  ends: Int32Array;
+  output: Uint16Array;
+}
+
+const buffers: WordBuffers = {
+  starts: new Int32Array(1024),
+  ends: new Int32Array(1024),
+  output: new Uint16Array(4096),
+};
+
+function buffersFor(textLength: number): WordBuffers {
+  if (buffers.output.length < textLength + 1) buffers.output = new Uint16Array(textLength + 1);
+  // At most one word per two code units (a word character and a separator).
+  const maximumWords = (textLength >> 1) + 1;
+  if (buffers.starts.length < maximumWords) {
+    buffers.starts = new Int32Array(maximumWords);
+    buffers.ends = new Int32Array(maximumWords);
+  }
+  return buffers;
+}
+
+/** Appends one word, folded with `table` when given, to `output` at `at`; returns the new end. */
+function writeWord(
+  text: string,
+  start: number,
+  end: number,
+  table: Uint16Array | undefined,
+  output: Uint16Array,
+  at: number,
+): number {
+  let position = at;
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    const replacement = table !== undefined && code < 0x500 ? (table[code] ?? 0) : 0;
+    output[position] = replacement === 0 ? code : replacement;
+    position += 1;
+  }
+  return position;
+}
+
+/**
+ * The words view of lower-cased NFKC text: words are runs of letters, digits and other non-separator
+ * characters (a leet symbol only before a letter); each word with mixed scripts, digits or symbols is
+ * folded to Latin or to Cyrillic (look-alikes, leetspeak); five or more single letters a few
+ * separators apart are joined ("i g n o r e" → "ignore"); words are joined by one space. A few linear
+ * passes over typed arrays.
+ */
+export function buildWordsView(lower: string): string {
+  const length = lower.length;
+  const { starts, ends, output } = buffersFor(length);
+  let balance = 0;
+  let wordCount = 0;
+  let previousEnd = -1;
+  const firstCode = length > 0 ? lower.charCodeAt(0) : 0x20;
+  let kind = kinds[firstCode] ?? kindSeparator;
+  balance += scriptBalance[firstCode] ?? 0;
+  for (let index = 0; index < length; index += 1) {
+    const nextCode = index + 1 < length ? lower.charCodeAt(index + 1) : 0x20;
+    const nextKind = kinds[nextCode] ?? kindSeparator;
+    balance += scriptBalance[nextCode] ?? 0;
+    if (kind !== kindSeparator && (kind !== kindLeetSymbol || isLetterKind(nextKind))) {
+      if (previousEnd !== index) {
+        starts[wordCount] = index;
+        wordCount += 1;
+      }
+      previousEnd = index + 1;
+      ends[wordCount - 1] = previousEnd;
+    }
+    kind = nextKind;
+  }
+  // At least as many Latin (a–z) as Cyrillic code units: a mostly-Latin message.
+  const isLatinMessage = balance >= 0;
+  let written = 0;
+  let word = 0;
+  while (word < wordCount) {
+    const start = starts[word] ?? 0;
+    const end = ends[word] ?? 0;
+    if (end - start !== 1) {
+      if (written > 0) output[written++] = 0x20;
+      written = writeWord(
+        lower,
+        start,
+        end,
+        tableForWord(lower, start, end, isLatinMessage),
+        output,
+        written,
+      );
+      word += 1;
       continue;
     }
     // A block of single letters: "i g n o r e   a l l" -> "ignore all" (wide gaps split words).
-    let end = index + 1;
+    let blockEnd = word + 1;
     while (
-      end < words.length &&
-      (words[end] as Word).text.length === 1 &&
-      (words[end] as Word).gapBefore <= maximumSpacedGap
+      blockEnd < wordCount &&
+      (ends[blockEnd] ?? 0) - (starts[blockEnd] ?? 0) === 1 &&
+      (starts[blockEnd] ?? 0) - (ends[blockEnd - 1] ?? 0) <= maximumSpacedGap
     ) {
-      end += 1;
+      blockEnd += 1;
     }
-    if (end - index < minimumSpacedRun) {
-      for (let at = index; at < end; at += 1) parts.push((words[at] as Word).text);
-    } else {
-      let current = word.text;
-      for (let at = index + 1; at < end; at += 1) {
-        const letter = words[at] as Word;
-        if (letter.gapBefore > 1) {
-          parts.push(current);
-          current = letter.text;
-        } else current += letter.text;
-      }
-      parts.push(current);
+    const isJoined = blockEnd - word >= minimumSpacedRun;
+    for (let at = word; at < blockEnd; at += 1) {
+      const letterStart = starts[at] ?? 0;
+      const isContinued = isJoined && at > word && letterStart - (ends[at - 1] ?? 0) <= 1;
+      if (!isContinued && written > 0) output[written++] = 0x20;
+      const table = tableForWord(lower, letterStart, letterStart + 1, isLatinMessage);
+      written = writeWord(lower, letterStart, letterStart + 1, table, output, written);
     }
-    index = end;
+    word = blockEnd;
   }
-  return parts.join(' ');
+  return fromCodeUnits(output, written);
 }
 
-function isWordCharacter(kind: number, nextKind: number): boolean {
-  if (kind === kindSeparator) return false;
-  if (kind !== kindLeetSymbol) return true;
-  return nextKind === kindLatin || nextKind === kindCyrillic || nextKind === kindGreek;
+/** NFKC of visible text; ASCII text is its own NFKC form, so it skips the call. */
+export function toNormalizationForm(visible: string): string {
+  return nonAscii.test(visible) ? visible.normalize('NFKC') : visible;
 }
 
-const letter = 'a-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u052f';
-const notAlphanumeric = `[^${letter}0-9\\u0530-\\u1fff\\u2c00-\\u2fff\\u3040-\\ud7ff\\ue000-\\ufe0f\\ufe70-\\ufeff\\uff66-\\uffff]`;
 /**
- * True when a message needs the character-by-character words view: Greek or accented letters,
- * Latin and Cyrillic in one word, digits or leet symbols next to letters, or five letters spelled out
- * one by one.
+ * Builds the views patterns run on from NFKC text: lower case, look-alike folding, leetspeak,
+ * spaced-letter collapsing. Linear in the length of the text.
  */
-const needsCarefulWords = new RegExp(
-  [
-    '[\\u00c0-\\u03ff]',
-    '[a-z][\\u0400-\\u052f]|[\\u0400-\\u052f][a-z]',
-    `[@$!|0-9][${letter}]|[${letter}][0-9]`,
-    `(?:^|${notAlphanumeric})(?:[${letter}]${notAlphanumeric}{1,3}){4}[${letter}](?![${letter}0-9])`,
-  ].join('|'),
-);
-// Separators of the words view, the same characters kindOf() calls separators.
-/* eslint-disable no-control-regex -- the control and invisible characters are the point */
-const separatorRun =
-  /[\u0000-\u002f\u003a-\u0060\u007b-\u00bf\u00d7\u00f7\u2000-\u2bff\u3000-\u303f\ud800-\udfff\ufe10-\ufe6f\uff00-\uff65]+/g;
-/* eslint-enable no-control-regex */
-const hasLatin = /[a-z]/;
-const hasCyrillic = /[\u0400-\u052f]/;
-
-function countLatinAndCyrillic(text: string): { latin: number; cyrillic: number } {
-  let latin = 0;
-  let cyrillic = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code >= 0x61 && code <= 0x7a) latin += 1;
-    else if (code >= 0x400 && code < 0x530) cyrillic += 1;
-  }
-  return { latin, cyrillic };
-}
-
-/** The words view, character by character (folding, leetspeak, spaced letters). */
-export function buildWordsCarefully(lower: string): string {
-  const counts = countLatinAndCyrillic(lower);
-  const isLatinMessage = counts.latin >= counts.cyrillic;
-  const words: Word[] = [];
-  let index = 0;
-  let gapStart = 0;
-  const length = lower.length;
-  let kind = length > 0 ? kindOf(lower.charCodeAt(0)) : kindSeparator;
-  while (index < length) {
-    const nextKind = index + 1 < length ? kindOf(lower.charCodeAt(index + 1)) : kindSeparator;
-    if (!isWordCharacter(kind, nextKind)) {
-      index += 1;
-      kind = nextKind;
-      continue;
-    }
-    const start = index;
-    let currentKind = kind;
-    let followingKind = nextKind;
-    while (index < length && isWordCharacter(currentKind, followingKind)) {
-      index += 1;
-      currentKind = followingKind;
-      followingKind = index + 1 < length ? kindOf(lower.charCodeAt(index + 1)) : kindSeparator;
-    }
-    words.push({ text: foldWord(lower, start, index, isLatinMessage), gapBefore: start - gapStart });
-    gapStart = index;
-    kind = currentKind;
-  }
-  return joinWords(words);
-}
-
-/** True when the words view can be made by only collapsing separators (nothing to fold or join). */
-function isPlainText(lower: string): boolean {
-  if (needsCarefulWords.test(lower)) return false;
-  if (!hasLatin.test(lower) || !hasCyrillic.test(lower)) return true;
-  // Whole look-alike words are folded only in mostly-Latin messages.
-  const counts = countLatinAndCyrillic(lower);
-  return counts.latin < counts.cyrillic;
+export function buildViewsFromNormalized(normalized: string): MatchingViews {
+  const lower = normalized.toLowerCase();
+  return { symbols: foldToLatin(lower), words: buildWordsView(lower) };
 }
 
 /**
@@ -231,8 +250,5 @@ function isPlainText(lower: string): boolean {
  * leetspeak, spaced-letter collapsing. Linear in the length of `visible`.
  */
 export function buildMatchingViews(visible: string): MatchingViews {
-  const lower = visible.normalize('NFKC').toLowerCase();
-  const symbols = foldToLatin(lower);
-  const words = isPlainText(lower) ? lower.replace(separatorRun, ' ').trim() : buildWordsCarefully(lower);
-  return { symbols, words };
+  return buildViewsFromNormalized(toNormalizationForm(visible));
 }

@@ -1,3 +1,5 @@
+import { asciiKinds, minimumBase64Run, minimumHexRun, type PossibleRuns } from './encoded-payloads.js';
+
 /** The visible text of a message and what was hidden in it. */
 export interface VisibleText {
   /** The text without invisible/control characters, capped at `maxLength` code units. */
@@ -8,6 +10,8 @@ export interface VisibleText {
   readonly removedCount: number;
   /** True when visible text was cut at `maxLength`. */
   readonly isTruncated: boolean;
+  /** Whether `text` can hold base64/hex runs, when the scan found out on the way (else undefined). */
+  readonly runs?: PossibleRuns;
 }
 
 function isInvisibleUnit(code: number): boolean {
@@ -35,15 +39,39 @@ function isInvisibleUnit(code: number): boolean {
   );
 }
 
-/** Fast path: a string without surrogates or invisible units needs no work at all. */
-// The control characters are what this expression is for.
-/* eslint-disable no-control-regex, no-misleading-character-class -- the control and invisible characters are the point */
-const suspectUnit =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\ud800-\udfff]/;
-/* eslint-enable no-control-regex, no-misleading-character-class */
+/** Per code unit: 1 when it is removed (invisible, control) or a surrogate that needs a closer look. */
+const suspectUnits = new Uint8Array(0x10000);
+for (let code = 0; code < 0x10000; code += 1) {
+  suspectUnits[code] = isInvisibleUnit(code) || (code >= 0xd800 && code <= 0xdfff) ? 1 : 0;
+}
 
-function hasSuspectUnit(input: string): boolean {
-  return suspectUnit.test(input);
+const kindBase64Only = 1;
+const kindHexDigit = 2;
+const kindHexSeparator = 3;
+
+/**
+ * One pass that tells whether the input needs any removal and, on the way, whether it can hold
+ * base64 or hex runs (the same answer as `possibleRuns`, which then need not run again).
+ */
+function scanUnits(input: string): { hasSuspect: boolean; runs: PossibleRuns } {
+  let hasBase64 = false;
+  let hasHex = false;
+  let base64Length = 0;
+  let hexDigits = 0;
+  for (let index = 0; index < input.length; index += 1) {
+    const code = input.charCodeAt(index);
+    if (suspectUnits[code] === 1) return { hasSuspect: true, runs: { hasBase64, hasHex } };
+    const kind = code < 128 ? (asciiKinds[code] ?? 0) : 0;
+    if (kind === kindBase64Only || kind === kindHexDigit) {
+      base64Length += 1;
+      if (base64Length >= minimumBase64Run) hasBase64 = true;
+    } else base64Length = 0;
+    if (kind === kindHexDigit) {
+      hexDigits += 1;
+      if (hexDigits >= minimumHexRun) hasHex = true;
+    } else if (kind !== kindHexSeparator && code !== 0x78) hexDigits = 0;
+  }
+  return { hasSuspect: false, runs: { hasBase64, hasHex } };
 }
 
 function isInvisibleCodePoint(codePoint: number): boolean {
@@ -60,8 +88,9 @@ function isInvisibleCodePoint(codePoint: number): boolean {
  * user's words, emoji, line breaks and tabs) is kept as typed. Linear in the scanned input.
  */
 export function toVisibleText(input: string, maxLength: number): VisibleText {
-  if (input.length <= maxLength && !hasSuspectUnit(input)) {
-    return { text: input, tagText: '', removedCount: 0, isTruncated: false };
+  if (input.length <= maxLength) {
+    const { hasSuspect, runs } = scanUnits(input);
+    if (!hasSuspect) return { text: input, tagText: '', removedCount: 0, isTruncated: false, runs };
   }
   let text = '';
   let tagText = '';

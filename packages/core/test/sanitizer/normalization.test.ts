@@ -1,7 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEncodedPayloads } from '../../src/sanitizer/encoded-payloads.js';
 import { buildMatchingViews } from '../../src/sanitizer/matching-views.js';
 import { toVisibleText } from '../../src/sanitizer/visible-text.js';
+import { buildWordsCarefully, foldToLatin } from './reference-views.js';
+
+/** The previous careful (character-by-character) views: the semantics the fast builder must keep. */
+function referenceViews(text: string): { symbols: string; words: string } {
+  const lower = text.normalize('NFKC').toLowerCase();
+  return { symbols: foldToLatin(lower), words: buildWordsCarefully(lower) };
+}
 
 describe('toVisibleText', () => {
   it('removes zero-width, bidi and control characters but keeps line breaks, tabs and emoji', () => {
@@ -78,16 +86,50 @@ describe('decodeEncodedPayloads', () => {
   });
 });
 
-describe('words view fast path', () => {
-  it('gives the same words as the careful path on every evaluation message and example', async () => {
-    const { buildWordsCarefully } = await import('../../src/sanitizer/matching-views.js');
+describe('matching views against the reference implementation', () => {
+  it('gives the same views on every evaluation message and example', async () => {
     const { default: evaluationSet } = await import('./eval-set.json', { with: { type: 'json' } });
     const { patternExamples } = await import('./pattern-examples.js');
     const texts = [...evaluationSet.map((message) => message.text), ...Object.values(patternExamples)];
-    for (const text of texts) {
-      expect(buildMatchingViews(text).words, text).toBe(
-        buildWordsCarefully(text.normalize('NFKC').toLowerCase()),
-      );
-    }
+    for (const text of texts) expect(buildMatchingViews(text), text).toEqual(referenceViews(text));
+  });
+
+  it('gives the same views on any mix of scripts, digits, leet symbols, separators and spaced letters', () => {
+    const unit = fc.constantFrom(
+      ...'aeiostxyz0134@$!|.-_ \n\t'.split(''),
+      ' ',
+      '   ',
+      'а',
+      'е',
+      'і',
+      'о',
+      'с',
+      'ж',
+      'ы',
+      'ї',
+      'α',
+      'ο',
+      'λ',
+      'É',
+      'ß',
+      'Ｉ',
+      '👗',
+      '\ud800',
+      '中',
+      'İ',
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 80 }), (units) => {
+        const text = units.join('');
+        expect(buildMatchingViews(text)).toEqual(referenceViews(text));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 120 }), (text) => {
+        expect(buildMatchingViews(text)).toEqual(referenceViews(text));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
