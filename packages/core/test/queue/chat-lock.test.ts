@@ -89,6 +89,27 @@ describe('createChatLock', () => {
     expect(locks.size).toBe(0);
   });
 
+  it('renews the leases of all running turns of an instance with one timer', async () => {
+    const clock = createManualClock(0);
+    const memory = new MemoryLockStore({ clock });
+    const locks = faultyRenewals(memory, { renew: 'ok' });
+    const chatLock = createChatLock({ locks, clock, leaseMs: 300, renewEveryMs: 100 });
+    const turn = (chatId: string) => chatLock.run(chatId, () => delay(clock, 1_000).then(() => chatId));
+    const turns = [turn('1'), turn('2'), turn('3')];
+    await clock.advanceAsync(50);
+    turns.push(turn('4'));
+    await clock.advanceAsync(10);
+    // Four turns wait on their own delay; their four leases share one renewal timer.
+    expect(clock.pendingTimers()).toBe(5);
+    await clock.advanceAsync(2_000);
+    expect(await Promise.all(turns)).toEqual(['1', '2', '3', '4']);
+    // Each lease was renewed every 100 ms while its 1,000 ms turn ran: at 100, 200, ... after it began.
+    expect(locks.renewals).toBeGreaterThanOrEqual(36);
+    expect(locks.renewals).toBeLessThanOrEqual(40);
+    expect(memory.size).toBe(0);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
   it('aborts the task and rejects with LOCK_LOST when a renewal is refused', async () => {
     const clock = createManualClock(0);
     const locks = faultyRenewals(new MemoryLockStore({ clock }), { renew: 'refuse' });

@@ -1,0 +1,66 @@
+import { MemoryIdempotencyStore, createManualClock, idempotent } from '@botkeel/core';
+import { describe, expect, it } from 'vitest';
+import { jsonResultSerializer, runOnce, type RunOnceSettings } from '../../src/idempotency/run-once.js';
+
+function setup() {
+  const clock = createManualClock(0);
+  const store = new MemoryIdempotencyStore({ clock });
+  const settings: RunOnceSettings<unknown> = {
+    ttlMs: 60_000,
+    leaseMs: 1_000,
+    pollIntervalMs: 100,
+    clock,
+    serializer: jsonResultSerializer,
+    signal: undefined,
+  };
+  return { clock, store, settings };
+}
+
+describe('runOnce', () => {
+  it('runs a key left in progress by a crashed owner once its lease ran out, exactly once', async () => {
+    const { clock, store, settings } = setup();
+    // The "crashed" owner began the key and never completed or released it.
+    expect((await store.begin('batch:1:reply:2', { leaseMs: 1_000 })).status).toBe('started');
+    let runs = 0;
+    const callers = [1, 2, 3].map(() =>
+      runOnce(store, 'batch:1:reply:2', () => ++runs, settings as RunOnceSettings<number>),
+    );
+    await clock.advanceAsync(900);
+    expect(runs).toBe(0);
+    await clock.advanceAsync(300);
+    expect(await Promise.all(callers)).toEqual([1, 1, 1]);
+    expect(runs).toBe(1);
+  });
+
+  it('releases the key when fn fails, so the next delivery runs it again', async () => {
+    const { store, settings } = setup();
+    await expect(
+      runOnce(store, 'k', () => Promise.reject(new Error('send failed')), settings),
+    ).rejects.toThrow('send failed');
+    expect(await runOnce(store, 'k', () => 'sent', settings)).toBe('sent');
+    expect(await runOnce(store, 'k', () => 'again', settings)).toBe('sent');
+  });
+
+  it('stops waiting with ABORTED when its signal aborts', async () => {
+    const { clock, store, settings } = setup();
+    await store.begin('busy', { leaseMs: 60_000 });
+    const controller = new AbortController();
+    const waiting = runOnce(store, 'busy', () => 'never', { ...settings, signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
+    await clock.advanceAsync(250);
+    controller.abort();
+    expect(await waiting).toMatchObject({ code: 'ABORTED' });
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('writes and reads the same records as idempotent()', async () => {
+    const { clock, store, settings } = setup();
+    await runOnce(store, 'a', () => ({ replies: ['hi'] }), settings);
+    expect(await idempotent(store, 'a', () => 'other', { ttlMs: 60_000, leaseMs: 1_000, clock })).toEqual({
+      replies: ['hi'],
+    });
+    await idempotent(store, 'b', () => 42, { ttlMs: 60_000, leaseMs: 1_000, clock });
+    expect(await runOnce(store, 'b', () => 0, settings)).toBe(42);
+  });
+});
