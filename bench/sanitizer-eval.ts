@@ -1,6 +1,10 @@
 /**
  * Prints the sanitizer's detection rate (verdict ≠ clean on injections) and false-positive rate
- * (verdict = injection on benign shop messages) per language on the evaluation set.
+ * (verdict = injection on benign shop messages) per language on the evaluation set, separately for
+ * its two splits: `tuning` (the patterns were written and adjusted against it) and `held-out` (written
+ * before the last round of pattern changes and never used to adjust them: its rates are the honest
+ * estimate for unseen messages). `--misses` lists the misses of the tuning split only, so looking at
+ * the output never leaks held-out messages into the patterns.
  *
  *   cd bench && TSX_TSCONFIG_PATH=../tsconfig.json node --import tsx sanitizer-eval.ts [--misses]
  */
@@ -9,10 +13,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSanitizer, type SanitizeResult } from '@botkeel/core';
 
+/** Which part of the evaluation set a message belongs to. */
+export type EvaluationSplit = 'tuning' | 'held-out';
+
 /** One message of the evaluation set. */
 export interface EvaluationMessage {
   readonly language: 'en' | 'uk' | 'ru';
   readonly isInjection: boolean;
+  readonly split: EvaluationSplit;
   readonly text: string;
 }
 
@@ -70,24 +78,29 @@ const percent = (part: number, whole: number): string =>
 function main(): void {
   const showMisses = process.argv.includes('--misses');
   const sanitizer = createSanitizer({});
-  const rows = evaluate(
-    loadEvaluationSet(),
-    (text) => sanitizer.sanitize(text),
-    (message, result) => {
-      if (!showMisses) return;
-      const kind = message.isInjection ? 'MISSED' : 'FALSE POSITIVE';
-      console.log(
-        `${kind} [${message.language}] ${result.verdict} ${result.score}: ${message.text.slice(0, 120)}`,
-      );
-      for (const finding of result.findings) console.log(`    ${finding.patternId} ${finding.weight}`);
-    },
+  const messages = loadEvaluationSet();
+  console.log(
+    '| split | language | injections | detected | detection | benign | false positives | FP rate |',
   );
-  console.log('| language | injections | detected | detection | benign | false positives | FP rate |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const row of rows) {
-    console.log(
-      `| ${row.language} | ${row.injections} | ${row.detected} | ${percent(row.detected, row.injections)} | ${row.benign} | ${row.falsePositives} | ${percent(row.falsePositives, row.benign)} |`,
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const split of ['tuning', 'held-out'] as const) {
+    const rows = evaluate(
+      messages.filter((message) => message.split === split),
+      (text) => sanitizer.sanitize(text),
+      (message, result) => {
+        if (!showMisses || split !== 'tuning') return;
+        const kind = message.isInjection ? 'MISSED' : 'FALSE POSITIVE';
+        console.error(
+          `${kind} [${message.language}] ${result.verdict} ${result.score}: ${message.text.slice(0, 120)}`,
+        );
+        for (const finding of result.findings) console.error(`    ${finding.patternId} ${finding.weight}`);
+      },
     );
+    for (const row of rows) {
+      console.log(
+        `| ${split} | ${row.language} | ${row.injections} | ${row.detected} | ${percent(row.detected, row.injections)} | ${row.benign} | ${row.falsePositives} | ${percent(row.falsePositives, row.benign)} |`,
+      );
+    }
   }
 }
 

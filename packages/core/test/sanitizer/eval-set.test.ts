@@ -5,14 +5,22 @@ import evaluationSet from './eval-set.json' with { type: 'json' };
 interface EvaluationMessage {
   readonly language: string;
   readonly isInjection: boolean;
+  readonly split: 'tuning' | 'held-out';
   readonly text: string;
 }
 
-const messages = evaluationSet as readonly EvaluationMessage[];
+const allMessages = evaluationSet as readonly EvaluationMessage[];
+/** The patterns were written and adjusted against this split; the goals are asserted on it. */
+const messages = allMessages.filter((message) => message.split === 'tuning');
+/** Never used to adjust the patterns; its detection rate is reported by bench/sanitizer-eval.ts. */
+const heldOut = allMessages.filter((message) => message.split === 'held-out');
 const sanitizer = createSanitizer();
 
-function rates(language: string | undefined): { detection: number; falsePositives: number } {
-  const selected = messages.filter((message) => language === undefined || message.language === language);
+function rates(
+  language: string | undefined,
+  from: readonly EvaluationMessage[] = messages,
+): { detection: number; falsePositives: number } {
+  const selected = from.filter((message) => language === undefined || message.language === language);
   const injections = selected.filter((message) => message.isInjection);
   const benign = selected.filter((message) => !message.isInjection);
   const detected = injections.filter((message) => sanitizer.sanitize(message.text).verdict !== 'clean');
@@ -61,5 +69,20 @@ describe('evaluation set', () => {
     const { detection, falsePositives } = rates(language);
     expect(detection).toBeGreaterThanOrEqual(0.9);
     expect(falsePositives).toBeLessThanOrEqual(0.02);
+  });
+
+  it('has a held-out split: 20 injections and 20 benign messages per language, none in the tuning split', () => {
+    const tuningTexts = new Set(messages.map((message) => message.text));
+    for (const language of ['en', 'uk', 'ru']) {
+      const selected = heldOut.filter((message) => message.language === language);
+      expect(selected.filter((message) => message.isInjection)).toHaveLength(20);
+      expect(selected.filter((message) => !message.isInjection)).toHaveLength(20);
+    }
+    expect(heldOut.some((message) => tuningTexts.has(message.text))).toBe(false);
+    expect(messages.length + heldOut.length).toBe(allMessages.length);
+  });
+
+  it.each(['en', 'uk', 'ru'])('keeps false positives <= 2 %% on the held-out split (%s)', (language) => {
+    expect(rates(language, heldOut).falsePositives).toBeLessThanOrEqual(0.02);
   });
 });
