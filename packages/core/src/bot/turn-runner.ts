@@ -109,11 +109,11 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     const events = context.toEvents(batch);
     let result: TurnResult<TMachine>;
     try {
-      result = await conversation.turn(batch.chatId, events, { signal });
+      result = await conversation.turn(batch.chatId, events, { signal, turnId: batch.batchId });
       if (result.status === 'done' && !result.isHandedOff && result.replies.length === 0) {
         // The last conversation ended (e.g. an order was placed): this batch starts a new one.
         await conversation.reset(batch.chatId, { signal });
-        result = await conversation.turn(batch.chatId, events, { signal });
+        result = await conversation.turn(batch.chatId, events, { signal, turnId: batch.batchId });
       }
     } catch (error) {
       if (!(isLlmExhausted(error) && (context.escalateOnLlmExhausted ?? true))) throw error;

@@ -34,6 +34,14 @@ export interface ConversationOptions<TMachine extends AnyStateMachine> {
 export interface TurnOptions {
   /** Aborts the turn: running invoked actors are stopped and nothing is saved. */
   signal?: AbortSignal;
+  /**
+   * Identifies what this turn delivers (e.g. the debounced batch's id). The checkpoint saved by the
+   * turn remembers the id and the turn's replies and escalation, in the same compare-and-swap; a
+   * later turn with an id among the thread's last 8 applies nothing and saves nothing: it answers
+   * the outputs the first one had. So a turn whose runner crashed (or lost its own record of it)
+   * after the save is not applied twice when it runs again.
+   */
+  turnId?: string;
 }
 
 /**

@@ -20,10 +20,13 @@ import {
 import { type EscalationEmitted, handoffStateOf } from './escalation.js';
 import { type MachineSnapshot, restoreActor, snapshotOf } from './restore-actor.js';
 import { waitUntilSettled } from './settle.js';
+import { findTurnRecord, type TurnRecord, withoutTurnRecords, withTurnRecord } from './turn-records.js';
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new AbortedError('The turn was aborted', { cause: signal.reason });
 }
+
+const escalationEvent = (reason: string): EscalationEmitted => ({ type: 'escalation', reason });
 
 function isReply(event: { type: string; text?: unknown }): event is ConversationReply {
   return event.type === 'reply' && typeof event.text === 'string';
@@ -100,17 +103,23 @@ export function createConversation<TMachine extends AnyStateMachine>(
     current: MachineSnapshot,
     rawReason: unknown,
     signal: AbortSignal | undefined,
+    turnId: string | undefined,
   ): Promise<TurnResult<TMachine>> => {
     const reason = typeof rawReason === 'string' && rawReason !== '' ? rawReason : 'unspecified';
     const handedOff = machine.resolveState({ value: handoffState, context: current.context });
+    const record = turnId === undefined ? undefined : { id: turnId, replies: [], escalation: { reason } };
     throwIfAborted(signal);
     const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
-      checkpoints.save(threadId, machine.getPersistedSnapshot(handedOff), {
-        expectedVersion: checkpoint.version,
-        machineVersion,
-        nowMs: clock.now(),
-        ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
-      }),
+      checkpoints.save(
+        threadId,
+        withTurnRecord(machine.getPersistedSnapshot(handedOff), checkpoint.snapshot, record),
+        {
+          expectedVersion: checkpoint.version,
+          machineVersion,
+          nowMs: clock.now(),
+          ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
+        },
+      ),
     );
     escalationCounter.add(1, { reason });
     const escalationEmitted: EscalationEmitted = { type: 'escalation', reason };
@@ -128,16 +137,48 @@ export function createConversation<TMachine extends AnyStateMachine>(
     };
   };
 
+  /** The outputs a turn already saved had, with the thread as it is now (nothing applied, nothing saved). */
+  const replay = (
+    threadId: string,
+    checkpoint: Checkpoint,
+    current: MachineSnapshot,
+    record: TurnRecord,
+  ): TurnResult<TMachine> => ({
+    threadId,
+    version: checkpoint.version,
+    machineVersion,
+    state: current.value,
+    context: current.context as ContextFrom<TMachine>,
+    status: current.status === 'done' ? 'done' : 'active',
+    isHandedOff: isInHandoff(current, handoffState),
+    replies: record.replies,
+    escalation: record.escalation,
+    emitted: [
+      ...record.replies,
+      ...(record.escalation === undefined ? [] : [escalationEvent(record.escalation.reason)]),
+    ],
+  });
+
   const run = async (
     threadId: string,
     events: readonly ConversationEvent<TMachine>[],
     signal: AbortSignal | undefined,
+    turnId: string | undefined,
   ): Promise<TurnResult<TMachine>> => {
     const deadlineMs = clock.now() + settleTimeoutMs;
     throwIfAborted(signal);
     const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
     throwIfAborted(signal);
-    const actor = restoreActor(threadId, checkpoint, restoreContext);
+    const actor = restoreActor(
+      threadId,
+      checkpoint === undefined
+        ? undefined
+        : { ...checkpoint, snapshot: withoutTurnRecords(checkpoint.snapshot) },
+      restoreContext,
+    );
+    const saved = turnId === undefined ? undefined : findTurnRecord(checkpoint?.snapshot, turnId);
+    if (saved !== undefined && checkpoint !== undefined)
+      return replay(threadId, checkpoint, snapshotOf(actor), saved);
     const wasHandedOff = isInHandoff(snapshotOf(actor), handoffState);
     // A finished conversation (handed off or in another final state) takes no events: nothing to save.
     const wasFinished = checkpoint !== undefined && snapshotOf(actor).status !== 'active';
@@ -145,7 +186,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
       (event) => event.type === 'ESCALATE',
     );
     if (wasFinished && !wasHandedOff && escalate !== undefined && checkpoint !== undefined) {
-      return escalateFinished(threadId, checkpoint, snapshotOf(actor), escalate.reason, signal);
+      return escalateFinished(threadId, checkpoint, snapshotOf(actor), escalate.reason, signal, turnId);
     }
     const emitted: { type: string }[] = [];
     let machineError: { error: unknown } | undefined;
@@ -192,8 +233,10 @@ export function createConversation<TMachine extends AnyStateMachine>(
     let version = checkpoint?.version ?? 0;
     if (!wasFinished) {
       throwIfAborted(signal);
+      const record =
+        turnId === undefined ? undefined : { id: turnId, replies: emitted.filter(isReply), escalation };
       const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
-        checkpoints.save(threadId, persisted, {
+        checkpoints.save(threadId, withTurnRecord(persisted, checkpoint?.snapshot, record), {
           expectedVersion: checkpoint?.version ?? 0,
           machineVersion,
           nowMs: clock.now(),
@@ -225,7 +268,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
   ): Promise<TurnResult<TMachine>> => {
     const startedAtMs = clock.now();
     return withSpan(SpanNames.turn, { 'botkeel.events': events.length }, () =>
-      run(threadId, events, turnOptions.signal),
+      run(threadId, events, turnOptions.signal, turnOptions.turnId),
     ).then(
       (result) => {
         turnCounter.add(1, { outcome: 'completed' });
@@ -248,7 +291,8 @@ export function createConversation<TMachine extends AnyStateMachine>(
     const actor = createActor(machine, { clock, input: options.input?.(threadId) });
     const fresh = actor.getPersistedSnapshot();
     throwIfAborted(resetOptions.signal);
-    const saved = await checkpoints.save(threadId, fresh, {
+    // The records of the last turns stay: a turn from before the reset is not applied to the new start.
+    const saved = await checkpoints.save(threadId, withTurnRecord(fresh, checkpoint?.snapshot, undefined), {
       expectedVersion: checkpoint?.version ?? 0,
       machineVersion,
       nowMs: clock.now(),
