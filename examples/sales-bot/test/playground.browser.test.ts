@@ -11,7 +11,7 @@ import { runPlayground } from '../src/playground/run-playground.js';
 const executablePath = '/usr/bin/chromium';
 const isRunnable = existsSync(executablePath) || process.env['CI'] === 'true';
 const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
-const waitMs = 20_000;
+const waitMs = 30_000;
 
 const catalogue = loadCatalogue();
 const product = catalogue.bySku('BK-001')!;
@@ -47,13 +47,13 @@ describe.skipIf(!isRunnable)('the playground in a browser (skipped: no /usr/bin/
         '--disable-component-update',
         '--disable-sync',
       ],
-      timeout: waitMs,
+      timeout: 60_000,
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'uk-UA' });
     page.setDefaultTimeout(waitMs);
     await page.goto(`${running.url}?chat=browser-${Date.now().toString(36)}`);
     await page.locator('#chart g[data-state="STATE_0_INIT"]').waitFor();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -75,7 +75,7 @@ describe.skipIf(!isRunnable)('the playground in a browser (skipped: no /usr/bin/
           (await page.locator('#log .bot').allTextContents())
             .slice(before)
             .some((line) => expected.test(line)),
-        { timeout: waitMs, intervals: [100] },
+        { timeout: waitMs, interval: 100 },
       )
       .toBe(true);
   };
@@ -142,5 +142,5 @@ describe.skipIf(!isRunnable)('the playground in a browser (skipped: no /usr/bin/
 
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: `${artifacts}playground.png`, fullPage: true });
-  }, 120_000);
+  }, 180_000);
 });
