@@ -26,6 +26,11 @@ function untilAbort(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** Resolves once every microtask queued so far (and those they queue) has run. */
+function afterPendingMicrotasks(): Promise<void> {
+  return new Promise((resolve) => process.nextTick(resolve));
+}
+
 interface Running {
   readonly batchId: string;
   readonly done: Promise<void>;
@@ -101,7 +106,10 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
   /** Set when `stop()` gave up waiting: batches claimed after that are left to their lease. */
   let isAbandoned = false;
   const running = new Map<string, Running>();
+  /** Deliveries not finished yet (handler or ack still running); `stop()` waits for them. */
   const inFlight = new Set<Promise<void>>();
+  /** Deliveries whose handler is still running: at most `concurrency`. */
+  let busySlots = 0;
   const pushes = new Set<Promise<unknown>>();
 
   const disarm = (): void => {
@@ -134,10 +142,20 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     // Our own batch came back (its lease ran out while we still handle it): keep handling it once.
     if (previous?.batchId === batch.batchId) return;
     const lease = keepLease(batch, claimedAtMs, { store, clock, log, leaseMs });
+    // The batch holds a concurrency slot until its handler is done; its ack runs without one, so
+    // the next claim does not wait a round trip per batch.
+    busySlots += 1;
+    let isSlotHeld = true;
+    const releaseSlot = (): void => {
+      if (!isSlotHeld) return;
+      isSlotHeld = false;
+      busySlots -= 1;
+      void pump();
+    };
     const done = (async () => {
       if (previous !== undefined) await previous.done;
       try {
-        await deliverBatch(batch, lease, delivery);
+        await deliverBatch(batch, lease, delivery, releaseSlot);
       } finally {
         lease.stop();
       }
@@ -148,20 +166,24 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     void done.finally(() => {
       inFlight.delete(done);
       if (running.get(batch.key) === entry) running.delete(batch.key);
-      void pump();
+      if (isSlotHeld) releaseSlot();
+      else void pump();
     });
   };
 
-  /** Claims as many due batches as there are free slots and starts them; resolves how many. */
-  const claim = async (dueBeforeMs?: number): Promise<number> => {
-    const limit = concurrency - inFlight.size;
-    if (limit <= 0) return 0;
+  /**
+   * Claims as many due batches as there are free slots and starts them; resolves whether the claim
+   * filled every slot it asked for (then more may be due right now).
+   */
+  const claim = async (dueBeforeMs?: number): Promise<{ claimed: number; isFull: boolean }> => {
+    const limit = concurrency - busySlots;
+    if (limit <= 0) return { claimed: 0, isFull: true };
     const nowMs = clock.now();
     const batches = await store.claimDue(
       dueBeforeMs === undefined ? { nowMs, leaseMs, limit } : { nowMs, leaseMs, limit, dueBeforeMs },
     );
     for (const batch of batches) accept(batch, nowMs);
-    return batches.length;
+    return { claimed: batches.length, isFull: batches.length >= limit };
   };
 
   /** Claims what is due, then sleeps until the store's next due time (at most `pollMs`). Never rejects. */
@@ -169,9 +191,18 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     try {
       do {
         isPumpRequested = false;
-        await claim();
-        // With every slot busy, the next finishing flush pumps again; no timer needed.
-        if (phase !== 'running' || inFlight.size >= concurrency) continue;
+        const { isFull } = await claim();
+        // With every slot busy, the next freed slot pumps again; no timer needed. A claim that
+        // filled its slots may have left more due batches: claim again before asking the store
+        // for its next due time.
+        if (phase !== 'running' || busySlots >= concurrency) continue;
+        if (isFull) {
+          // Let the handlers just started run their synchronous part and free their slots first,
+          // so the next claim asks for many batches instead of the one or two freed so far.
+          await afterPendingMicrotasks();
+          isPumpRequested = true;
+          continue;
+        }
         const nextDueAtMs = (await store.nextDueAt()) ?? Number.POSITIVE_INFINITY;
         const nowMs = clock.now();
         arm(Math.min(Math.max(nextDueAtMs, nowMs + 1), nowMs + pollMs));
@@ -215,7 +246,7 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     const aborted = untilAbort(signal);
     await Promise.allSettled([...pushes]);
     while (signal?.aborted !== true) {
-      const claimed = await claim(Number.MAX_SAFE_INTEGER);
+      const { claimed } = await claim(Number.MAX_SAFE_INTEGER);
       if (claimed === 0 && inFlight.size === 0) return;
       await Promise.race([...inFlight, aborted]);
     }

@@ -31,11 +31,15 @@ export function retryDelayFor(deliveries: number, retryDelayMs: number, maxRetry
  * Delivers one claimed batch: `onFlush` with the decoded items, then `ack`. A failure shortens the
  * lease to the retry delay so the batch comes back (same `batchId`); after `maxDeliveries` the batch
  * is dead-lettered. Never throws: every outcome is logged and counted.
+ *
+ * @param onHandled - called once the handler's work is over and only the `ack` remains (the
+ *   debouncer frees the batch's concurrency slot then; the ack needs no slot)
  */
 export async function deliverBatch<Item>(
   batch: DebounceBatch,
   lease: LeaseKeeper,
   context: DeliveryContext<Item>,
+  onHandled?: () => void,
 ): Promise<void> {
   const { store, clock, log } = context;
   const info: FlushInfo = {
@@ -47,7 +51,7 @@ export async function deliverBatch<Item>(
     },
   };
   if (batch.deliveries > context.maxDeliveries) {
-    await deadLetter(batch, info, undefined, context);
+    await deadLetter(batch, info, undefined, context, onHandled);
     return;
   }
   // Lag of first deliveries only: a redelivery is late on purpose (retry delay, expired lease).
@@ -66,7 +70,7 @@ export async function deliverBatch<Item>(
     lease.stop();
     context.flushes.add(1, { outcome: 'failed' });
     if (batch.deliveries >= context.maxDeliveries) {
-      await deadLetter(batch, info, error, context);
+      await deadLetter(batch, info, error, context, onHandled);
       return;
     }
     const retryInMs = retryDelayFor(batch.deliveries, context.retryDelayMs, context.maxRetryDelayMs);
@@ -91,14 +95,16 @@ export async function deliverBatch<Item>(
     );
     return;
   }
-  await acknowledge(batch, context, 'acked');
+  await acknowledge(batch, context, 'acked', onHandled);
 }
 
 async function acknowledge<Item>(
   batch: DebounceBatch,
   context: DeliveryContext<Item>,
   outcome: string,
+  onHandled: (() => void) | undefined,
 ): Promise<void> {
+  onHandled?.();
   try {
     await context.store.ack(batch.key, batch.batchId);
     context.flushes.add(1, { outcome });
@@ -116,6 +122,7 @@ async function deadLetter<Item>(
   info: FlushInfo,
   error: unknown,
   context: DeliveryContext<Item>,
+  onHandled: (() => void) | undefined,
 ): Promise<void> {
   const { log } = context;
   const fields = { key: batch.key, batchId: batch.batchId, deliveries: batch.deliveries, err: error };
@@ -134,5 +141,5 @@ async function deadLetter<Item>(
       return;
     }
   }
-  await acknowledge(batch, context, 'dead-lettered');
+  await acknowledge(batch, context, 'dead-lettered', onHandled);
 }

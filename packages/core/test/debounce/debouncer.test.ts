@@ -396,6 +396,35 @@ describe('createDebouncer', () => {
     ]);
   });
 
+  it('frees a concurrency slot when the handler is done, without waiting for the ack', async () => {
+    const context = setup();
+    const inner = context.store;
+    const acks = deferred<void>();
+    const acked: string[] = [];
+    // Every ack hangs until released: with concurrency 1, the second burst must still be flushed.
+    context.store = {
+      push: (key, item, window, nowMs) => inner.push(key, item, window, nowMs),
+      claimDue: (options) => inner.claimDue(options),
+      ack: async (key, batchId) => {
+        await acks.promise;
+        await inner.ack(key, batchId);
+        acked.push(key);
+      },
+      extendLease: (key, batchId, ms, nowMs) => inner.extendLease(key, batchId, ms, nowMs),
+      nextDueAt: () => inner.nextDueAt(),
+    };
+    const bot = debouncer(context, 'a', { concurrency: 1 });
+    bot.start();
+    await bot.push('chat-0', 'm0');
+    await bot.push('chat-1', 'm1');
+    await context.clock.advanceAsync(quietMs + 10);
+    expect(context.deliveries.map((delivery) => delivery.key).sort()).toEqual(['chat-0', 'chat-1']);
+    expect(acked).toEqual([]);
+    acks.resolve();
+    await bot.stop();
+    expect(acked.sort()).toEqual(['chat-0', 'chat-1']);
+  });
+
   it('cannot be started again after stop()', async () => {
     const context = setup();
     const bot = debouncer(context);
