@@ -77,4 +77,37 @@ describe('RedisDebounceStore on Redis', () => {
     await store.ack('chat', batch!.batchId);
     expect(await client.keys(`${keyPrefix}:*`)).toEqual([]);
   });
+
+  it('applies the acks of one tick in one script call, each on its own (a stale id is ignored)', async () => {
+    const keyPrefix = `${filePrefix}:acks`;
+    let scriptCalls = 0;
+    const counted = new Proxy(client, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        const method = value as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          if (property === 'evalsha' || property === 'eval') scriptCalls += 1;
+          return method.apply(target, args);
+        };
+      },
+    });
+    const store = new RedisDebounceStore({ client: counted, keyPrefix });
+    const chats = Array.from({ length: 20 }, (_, index) => `chat:${index}`);
+    for (const chat of chats) await store.push(chat, `${chat}/1`, window, 0);
+    const batches = await store.claimDue({ nowMs: 1_000, leaseMs, limit: 100 });
+    expect(batches).toHaveLength(20);
+    // A burst that arrives while chat:0's batch is claimed becomes ready once that batch is acked.
+    await store.push('chat:0', 'chat:0/2', window, 1_000);
+    scriptCalls = 0;
+    await Promise.all([
+      ...batches.map((batch) => store.ack(batch.key, batch.batchId)),
+      store.ack('chat:1', 'stale-batch-id'),
+    ]);
+    expect(scriptCalls).toBe(1);
+    const [next] = await store.claimDue({ nowMs: 2_000, leaseMs, limit: 100 });
+    expect(next).toMatchObject({ key: 'chat:0', items: ['chat:0/2'], deliveries: 1 });
+    await store.ack('chat:0', next!.batchId);
+    expect(await client.keys(`${keyPrefix}:*`)).toEqual([]);
+  });
 });

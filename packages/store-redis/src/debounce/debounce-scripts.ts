@@ -6,7 +6,8 @@ import { RedisScript } from '../internal/redis-script.js';
 //   {base}p:{chat}       LIST items of the pending burst, in push order
 //   {base}pm:{chat}      HASH pending burst: first (ms), due (ms), batch (id given at its first push)
 //   {base}c:{chat}       LIST items of the claimed batch
-//   {base}cm:{chat}      HASH claimed batch: batch (id), due (ms), deliveries
+//   {base}cm:{chat}      HASH claimed batch: the pending hash renamed at the claim (first, due, batch)
+//                        plus redeliveries (deliveries − 1; absent on the first delivery)
 // Scripts derive the per-chat keys from {base} (passed in ARGV) and the chat; they share the tag.
 
 /**
@@ -17,13 +18,13 @@ import { RedisScript } from '../internal/redis-script.js';
 export const pushScript = new RedisScript(
   'debounce-push',
   `local now = tonumber(ARGV[6])
-local first = tonumber(redis.call('HGET', KEYS[3], 'first'))
+local meta = redis.call('HMGET', KEYS[3], 'first', 'due')
+local isNew = meta[1] == false
+local first = now
 local previousDue = nil
-if first == nil then
-  first = now
-  redis.call('HSET', KEYS[3], 'first', ARGV[6], 'batch', ARGV[7])
-else
-  previousDue = tonumber(redis.call('HGET', KEYS[3], 'due'))
+if not isNew then
+  first = tonumber(meta[1])
+  previousDue = tonumber(meta[2])
 end
 local count = redis.call('RPUSH', KEYS[2], ARGV[2])
 local maxItems = tonumber(ARGV[5])
@@ -34,7 +35,11 @@ else
   due = math.min(first + tonumber(ARGV[4]), now + tonumber(ARGV[3]))
 end
 local dueText = string.format('%.17g', due)
-redis.call('HSET', KEYS[3], 'due', dueText)
+if isNew then
+  redis.call('HSET', KEYS[3], 'first', ARGV[6], 'batch', ARGV[7], 'due', dueText)
+else
+  redis.call('HSET', KEYS[3], 'due', dueText)
+end
 if redis.call('EXISTS', KEYS[4]) == 0 then redis.call('ZADD', KEYS[1], dueText, ARGV[1]) end
 return {count, dueText}`,
 );
@@ -42,7 +47,9 @@ return {count, dueText}`,
 /**
  * KEYS: ready, leases. ARGV: nowMs, leaseMs, limit, dueBeforeMs, base.
  * First hands out again the claimed batches whose lease ended (same id, one more delivery), then
- * claims due pending bursts, earliest first. Returns {chat, batch, due, deliveries, {items}} per batch.
+ * claims due pending bursts, earliest first: the pending list and hash are renamed into the claimed
+ * ones (no copy), and the sorted sets are updated with one command per call, not per batch.
+ * Returns {chat, batch, due, deliveries, {items}} per batch.
  */
 export const claimDueScript = new RedisScript(
   'debounce-claim-due',
@@ -51,51 +58,72 @@ local leaseEnd = string.format('%.17g', now + tonumber(ARGV[2]))
 local limit = tonumber(ARGV[3])
 local base = ARGV[5]
 local out = {}
+local leased = {}
+local dropped = {}
+local function each(command, key, list, step)
+  for index = 1, #list, 1000 * step do
+    redis.call(command, key, unpack(list, index, math.min(index + 1000 * step - 1, #list)))
+  end
+end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, limit)
 for _, chat in ipairs(expired) do
   local meta = base .. 'cm:' .. chat
-  local batch = redis.call('HGET', meta, 'batch')
-  if batch then
-    local deliveries = redis.call('HINCRBY', meta, 'deliveries', 1)
-    redis.call('ZADD', KEYS[2], leaseEnd, chat)
-    out[#out + 1] = {chat, batch, redis.call('HGET', meta, 'due'), deliveries, redis.call('LRANGE', base .. 'c:' .. chat, 0, -1)}
+  local fields = redis.call('HMGET', meta, 'batch', 'due')
+  if fields[1] then
+    local deliveries = redis.call('HINCRBY', meta, 'redeliveries', 1) + 1
+    leased[#leased + 1] = leaseEnd
+    leased[#leased + 1] = chat
+    out[#out + 1] = {chat, fields[1], fields[2], deliveries, redis.call('LRANGE', base .. 'c:' .. chat, 0, -1)}
   else
-    redis.call('ZREM', KEYS[2], chat)
+    dropped[#dropped + 1] = chat
   end
 end
+if #dropped > 0 then each('ZREM', KEYS[2], dropped, 1) end
 if #out < limit then
   local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[4], 'LIMIT', 0, limit - #out)
+  if #due > 0 then each('ZREM', KEYS[1], due, 1) end
   for _, chat in ipairs(due) do
     local pendingMeta = base .. 'pm:' .. chat
-    local items = base .. 'p:' .. chat
-    local batch = redis.call('HGET', pendingMeta, 'batch')
-    redis.call('ZREM', KEYS[1], chat)
-    if batch and redis.call('EXISTS', items) == 1 then
-      local dueAt = redis.call('HGET', pendingMeta, 'due')
+    local fields = redis.call('HMGET', pendingMeta, 'batch', 'due')
+    if fields[1] then
       local claimed = base .. 'c:' .. chat
-      redis.call('RENAME', items, claimed)
-      redis.call('DEL', pendingMeta)
-      redis.call('HSET', base .. 'cm:' .. chat, 'batch', batch, 'due', dueAt, 'deliveries', 1)
-      redis.call('ZADD', KEYS[2], leaseEnd, chat)
-      out[#out + 1] = {chat, batch, dueAt, 1, redis.call('LRANGE', claimed, 0, -1)}
+      redis.call('RENAME', base .. 'p:' .. chat, claimed)
+      redis.call('RENAME', pendingMeta, base .. 'cm:' .. chat)
+      leased[#leased + 1] = leaseEnd
+      leased[#leased + 1] = chat
+      out[#out + 1] = {chat, fields[1], fields[2], 1, redis.call('LRANGE', claimed, 0, -1)}
     end
   end
 end
+if #leased > 0 then each('ZADD', KEYS[2], leased, 2) end
 return out`,
 );
 
 /**
- * KEYS: ready, leases, claimed meta, claimed items, pending meta. ARGV: chat, batch id.
- * Removes the claimed batch when the id matches; a waiting burst of the chat becomes ready.
+ * KEYS: ready, leases. ARGV: base, then chat and batch id of every ack (acks of one shard coalesced
+ * into one call). Per ack: removes the claimed batch when the id matches (a stale id is ignored);
+ * a waiting burst of the chat becomes ready. Returns per ack 1 (removed) or 0 (stale).
  */
 export const ackScript = new RedisScript(
   'debounce-ack',
-  `if redis.call('HGET', KEYS[3], 'batch') ~= ARGV[2] then return 0 end
-redis.call('DEL', KEYS[3], KEYS[4])
-redis.call('ZREM', KEYS[2], ARGV[1])
-local due = redis.call('HGET', KEYS[5], 'due')
-if due then redis.call('ZADD', KEYS[1], due, ARGV[1]) end
-return 1`,
+  `local base = ARGV[1]
+local out = {}
+local done = {}
+for index = 2, #ARGV, 2 do
+  local chat = ARGV[index]
+  local meta = base .. 'cm:' .. chat
+  if redis.call('HGET', meta, 'batch') ~= ARGV[index + 1] then
+    out[#out + 1] = 0
+  else
+    redis.call('DEL', meta, base .. 'c:' .. chat)
+    done[#done + 1] = chat
+    local due = redis.call('HGET', base .. 'pm:' .. chat, 'due')
+    if due then redis.call('ZADD', KEYS[1], due, chat) end
+    out[#out + 1] = 1
+  end
+end
+if #done > 0 then redis.call('ZREM', KEYS[2], unpack(done)) end
+return out`,
 );
 
 /** KEYS: leases, claimed meta. ARGV: chat, batch id, new lease end. */

@@ -37,6 +37,9 @@ const optionsSchema = z.object({
 
 type BatchReply = [string, string, string, number, string[]];
 
+/** The most acks one script call applies (a bound on how long one call holds Redis). */
+const maxAcksPerCall = 256;
+
 /**
  * {@link DebounceStore} on Redis, for debouncing across instances. Per chat it keeps the pending burst
  * (a list, push order) and at most one claimed batch; due times and lease ends sit in two sorted sets.
@@ -73,7 +76,7 @@ export class RedisDebounceStore implements DebounceStore {
     const keys = new KeySpace(context.options.keyPrefix, 'debounce');
     this.shards = Array.from({ length: context.options.shards ?? 1 }, (_, index) => {
       const base = `${keys.key(String(index))}:`;
-      return { base, ready: `${base}ready`, leases: `${base}leases` };
+      return { base, ready: `${base}ready`, leases: `${base}leases`, acks: [] };
     });
   }
 
@@ -119,22 +122,36 @@ export class RedisDebounceStore implements DebounceStore {
     return batches;
   }
 
-  /** Removes the claimed batch of `key` when `batchId` is still the claimed one; a waiting burst becomes ready. */
-  async ack(key: string, batchId: string): Promise<void> {
+  /**
+   * Removes the claimed batch of `key` when `batchId` is still the claimed one; a waiting burst
+   * becomes ready. The acks of one tick go to Redis as one script call per shard (each still
+   * applied on its own), so many instances finishing many flushes cost few round trips.
+   */
+  ack(key: string, batchId: string): Promise<void> {
     const shard = this.shardOf(key);
-    await this.executor.run('debounce ack', () =>
-      ackScript.run(
-        this.client,
-        [
-          shard.ready,
-          shard.leases,
-          `${shard.base}cm:${key}`,
-          `${shard.base}c:${key}`,
-          `${shard.base}pm:${key}`,
-        ],
-        [key, batchId],
-      ),
-    );
+    return new Promise<void>((resolve, reject) => {
+      shard.acks.push({ key, batchId, resolve, reject });
+      if (shard.acks.length === 1) process.nextTick(() => this.sendAcks(shard));
+    });
+  }
+
+  private sendAcks(shard: Shard): void {
+    while (shard.acks.length > 0) this.sendAckBatch(shard, shard.acks.splice(0, maxAcksPerCall));
+  }
+
+  private sendAckBatch(shard: Shard, acks: readonly PendingAck[]): void {
+    const args: string[] = [shard.base];
+    for (const ack of acks) args.push(ack.key, ack.batchId);
+    this.executor
+      .run('debounce ack', () => ackScript.run(this.client, [shard.ready, shard.leases], args))
+      .then(
+        () => {
+          for (const ack of acks) ack.resolve();
+        },
+        (error: unknown) => {
+          for (const ack of acks) ack.reject(error);
+        },
+      );
   }
 
   /** Moves the lease end of a claimed batch to `nowMs + leaseMs`; false when it is not claimed any more. */
@@ -181,6 +198,15 @@ interface Shard {
   readonly base: string;
   readonly ready: string;
   readonly leases: string;
+  /** Acks waiting for this tick's coalesced call. */
+  readonly acks: PendingAck[];
+}
+
+interface PendingAck {
+  readonly key: string;
+  readonly batchId: string;
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 /** 32-bit FNV-1a over the UTF-16 code units: a stable, cheap spread of chats over shards. */
