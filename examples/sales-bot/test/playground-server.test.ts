@@ -182,9 +182,12 @@ describe('the trace collector', () => {
     const uninstall = installTracing(traces.processor);
     try {
       // Like the debounce flush: the span starts before runWithContext, its children inside it.
-      await withSpan(SpanNames.debounceFlush, { 'botkeel.debounce.batch_id': 'b-1' }, () =>
-        runWithContext({ chatId: 'chat-9', traceId: 'f'.repeat(32) }, () =>
-          withSpan(SpanNames.turn, {}, () => Promise.resolve()),
+      // Its timer may carry the context of another update (here: another chat's); the children decide.
+      await runWithContext({ chatId: 'chat-0', traceId: 'e'.repeat(32) }, () =>
+        withSpan(SpanNames.debounceFlush, { 'botkeel.debounce.batch_id': 'b-1' }, () =>
+          runWithContext({ chatId: 'chat-9', traceId: 'f'.repeat(32) }, () =>
+            withSpan(SpanNames.turn, {}, () => Promise.resolve()),
+          ),
         ),
       );
     } finally {
@@ -194,6 +197,7 @@ describe('the trace collector', () => {
     expect(trace?.traceId).toBe('f'.repeat(32));
     expect(trace?.steps.map((step) => step.name)).toEqual([SpanNames.debounceFlush, SpanNames.turn]);
     expect(trace?.steps[0]?.attributes['botkeel.debounce.batch_id']).toBe('b-1');
+    expect(traces.tracesOf('chat-0')).toEqual([]);
   });
 
   it('keeps at most maxTracesPerChat traces, oldest dropped first', async () => {

@@ -132,6 +132,7 @@ describe.skipIf(!isRunnable)('the playground in a browser (skipped: no /usr/bin/
     await say('Є светр?', /Светр|светр|Sweater/);
     const latest = page.locator('#traces .trace').first();
     await latest.locator('[data-step="botkeel.channel.send"]').first().waitFor();
+    await latest.locator('[data-step="botkeel.debounce.flush"]').waitFor();
     expect(await latest.locator('[data-step="botkeel.ratelimit.consume"]').textContent()).toContain(
       'source=local-memory',
     );

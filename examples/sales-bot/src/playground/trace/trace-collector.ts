@@ -1,6 +1,6 @@
 import { type AttributeValue, type Attributes, type HrTime, SpanStatusCode } from '@opentelemetry/api';
 import { type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { currentContext } from '@botkeel/core';
+import { SpanNames, currentContext } from '@botkeel/core';
 
 /** One step of a message's path: one finished span. */
 export interface TraceStep {
@@ -52,7 +52,8 @@ const spansInFlightLimit = 10_000;
 /**
  * Collects Botkeel's OpenTelemetry spans per chat and per message, as an OpenTelemetry
  * `SpanProcessor`: a span belongs to the chat and trace of the Botkeel context it was started in
- * (`currentContext()`), and a span started outside one (the debounce flush) to those of its children.
+ * (`currentContext()`), and a span started outside one, or the debounce flush (whose timer may carry
+ * a stale context), to those of its children.
  * Bounded in chats, traces per chat and spans in flight.
  */
 export function createTraceCollector(options: TraceCollectorOptions = {}) {
@@ -87,6 +88,9 @@ export function createTraceCollector(options: TraceCollectorOptions = {}) {
 
   const processor: SpanProcessor = {
     onStart(span: Span) {
+      // A flush runs from a timer that may carry the context of whichever update armed it: it
+      // belongs to the batch its children (run in the batch's own context) belong to.
+      if (span.name === SpanNames.debounceFlush) return;
       const context = currentContext();
       if (context?.chatId === undefined) return;
       started += 1;
