@@ -38,6 +38,7 @@ import { modelProviders } from '../llm/model-providers.js';
 import { createPostgresOrderRepository, migrateOrders } from '../orders/postgres-order-repository.js';
 import { createShopBot } from '../shop-bot.js';
 import { writeReadiness } from './health.js';
+import { createUnreachableChats } from './unreachable-chats.js';
 
 const photoWords = z.object({ productWords: z.string().max(200) });
 
@@ -50,7 +51,8 @@ export interface ProductionBot {
 
 /**
  * Production mode: the Telegram webhook on node:http, Redis for everything shared between
- * instances (dedupe, rate limits, debouncing, locks, idempotency, breaker state, flood control),
+ * instances (dedupe, rate limits, debouncing, locks, idempotency, breaker state, flood control,
+ * chats that blocked the bot),
  * Postgres for checkpoints and orders (migrations applied at start under an advisory lock),
  * `/healthz`, `/readyz` and `/metrics` (Prometheus text). Nothing correct depends on which
  * instance an update reaches.
@@ -76,12 +78,15 @@ export async function runProduction(config: Config, clock: Clock, logger: Logger
   const idempotency = new RedisIdempotencyStore({ client: redis, keyPrefix });
   const catalogue = loadCatalogue();
   const download = createSafeFetch({ maxBytes: 10 * 1024 * 1024, allowedContentTypes: ['image/*'], clock });
+  // A customer who blocked the bot gets nothing more (no retried turns, no repeated 403s) until they write again.
+  const unreachable = createUnreachableChats({ client: redis, keyPrefix, logger, clock });
   const telegram = createTelegramClient({
     token,
     ...(config.TELEGRAM_API_ROOT === undefined ? {} : { apiRoot: config.TELEGRAM_API_ROOT }),
     flood: new RedisFloodControl({ client: redis, keyPrefix, clock }),
     idempotency,
     download,
+    onChatUnreachable: (chatId, description) => unreachable.mark(chatId, description),
     logger,
     clock,
   });
@@ -107,7 +112,7 @@ export async function runProduction(config: Config, clock: Clock, logger: Logger
 
   const { bot, router: shopRouter } = createShopBot({
     catalogue,
-    channel: telegram,
+    channel: unreachable.channel(telegram),
     stores: {
       dedupe: new RedisDedupeStore({ client: redis, keyPrefix }),
       // Redis decides; if it is down, each instance keeps its share of the limit in memory.
@@ -157,7 +162,7 @@ export async function runProduction(config: Config, clock: Clock, logger: Logger
     bot,
     botId: token.split(':')[0] ?? '',
     secretToken: required(config.TELEGRAM_WEBHOOK_SECRET),
-    interceptors: [handoff.interceptor],
+    interceptors: [unreachable.interceptor, handoff.interceptor],
     logger,
     clock,
   });
