@@ -11,7 +11,8 @@
  * loop was not running at all: the part of the longest pause between two ticks of the 1 ms load
  * timer that falls after the call's deadline. A timer cannot fire while the loop is paused (by the
  * OS giving the CPU to other processes, or by GC), so that part is lag of the process, not a wait our
- * code added; the "net of loop pauses" column is the worst latency minus it.
+ * code added; the "net of loop pauses" column is the worst latency minus it. The longest GC pause
+ * (a `gc` PerformanceObserver) tells the two causes apart.
  *
  * Run: cd bench && TSX_TSCONFIG_PATH=../tsconfig.json node --expose-gc --import tsx ratelimit-failover.bench.ts
  */
@@ -19,7 +20,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryRateLimitStore, createRateLimiter } from '@botkeel/core';
 import { RedisRateLimitStore, redisClientOptions } from '@botkeel/store-redis';
@@ -203,6 +204,11 @@ async function run(name: string, make: (port: number) => Promise<Contender>, fau
   const ticks: number[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
+  let longestGcMs = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const cpuAtStart = process.cpuUsage();
   const origin = performance.now();
   let sequence = 0;
@@ -230,6 +236,7 @@ async function run(name: string, make: (port: number) => Promise<Contender>, fau
   clearInterval(load);
   const endMs = performance.now() - origin;
   loopDelay.disable();
+  gcObserver.disconnect();
   const cpu = process.cpuUsage(cpuAtStart);
   const cpuShare = (cpu.user + cpu.system) / 1_000 / endMs;
   for (let waited = 0; waited < settleMs && calls.some((call) => call.endMs === undefined); waited += 50)
@@ -300,7 +307,7 @@ async function run(name: string, make: (port: number) => Promise<Contender>, fau
   const errors = done.filter((call) => call.outcome === 'error').length;
   const ms = (value: number) =>
     Number.isFinite(value) ? `${value.toFixed(value < 10 ? 2 : 0)} ms` : 'never';
-  return `| ${fault} | ${name} | ${ms(detectMs)} | ${caught.length} / ${ms(caughtWorst)} | ${ms(percentile(outage, 0.5))} / ${ms(percentile(outage, 0.99))} | ${ms(worst)}${pending > 0 ? ` (${pending} still pending)` : ''} | ${ms(firstBack - recoveryMs)} | ${errors} | ${calls.length} | ${ms(worstNet)} (${slow.length} over ${storeTimeoutMs + 5} ms) | ${ms(loopDelay.percentile(99) / 1e6)} / ${ms(loopDelay.max / 1e6)} / ${ms(longestTickGap)} | ${(cpuShare * 100).toFixed(0)}% | ${loadAverage()} |`;
+  return `| ${fault} | ${name} | ${ms(detectMs)} | ${caught.length} / ${ms(caughtWorst)} | ${ms(percentile(outage, 0.5))} / ${ms(percentile(outage, 0.99))} | ${ms(worst)}${pending > 0 ? ` (${pending} still pending)` : ''} | ${ms(firstBack - recoveryMs)} | ${errors} | ${calls.length} | ${ms(worstNet)} (${slow.length} over ${storeTimeoutMs + 5} ms) | ${ms(loopDelay.percentile(99) / 1e6)} / ${ms(loopDelay.max / 1e6)} / ${ms(longestTickGap)} | ${ms(longestGcMs)} | ${(cpuShare * 100).toFixed(0)}% | ${loadAverage()} |`;
 }
 
 const contenders: [string, (port: number) => Promise<Contender>][] = [
@@ -324,7 +331,7 @@ console.log(
   `Node ${process.version}; load ${perTick} decisions per 1 ms timer tick; fault at ${warmupMs} ms, recovery ${outageMs} ms later; ioredis reconnect every 100 ms except "default ioredis"\n`,
 );
 console.log(
-  '| fault | limiter | detect (first fallback answer) | calls in flight at the fault / their worst latency | p50 / p99 during the outage | worst latency of any call | back on Redis after recovery | errors | calls | worst latency net of loop pauses after its deadline (calls over the bound) | event-loop delay p99 / max, longest gap between 1 ms load ticks | CPU share of this process | load average (1 min) at the end |',
+  '| fault | limiter | detect (first fallback answer) | calls in flight at the fault / their worst latency | p50 / p99 during the outage | worst latency of any call | back on Redis after recovery | errors | calls | worst latency net of loop pauses after its deadline (calls over the bound) | event-loop delay p99 / max, longest gap between 1 ms load ticks | longest GC pause | CPU share of this process | load average (1 min) at the end |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
