@@ -3,8 +3,13 @@
  * same `INSERT … ON CONFLICT (key) DO UPDATE … WHERE … RETURNING` at the same number of clients, in
  * the same run (alternating rounds, best of each), plus a plain `pg` pool issuing the same SQL, a
  * check that every contended key has exactly one winner, and checkpoint save+load round trips/s.
- * Durable commits (server default `synchronous_commit = on`); pgbench in `-M extended` mode, the
- * protocol `pg` uses for parameterised queries.
+ * Both sides run with the same `synchronous_commit` (the server's setting, read at start and passed to
+ * every Node pool and to pgbench with `-c synchronous_commit=…`), the same number of connections
+ * (Node pool max = client count), the same key shape (a prefix, the client number and a random
+ * 64-bit number: every claim inserts a new key at a random place in the index) and the same round
+ * length; pgbench in `-M extended` mode, the protocol `pg` uses for parameterised queries. Each side
+ * is warmed up first (Node's JIT, the server's caches). Every round prints the load average, and
+ * Node's CPU time per claim (user + system of this process).
  *
  * Run: cd bench && TSX_TSCONFIG_PATH=../tsconfig.json node --expose-gc --import tsx postgres.bench.ts
  * Needs the shared test server (BOTKEEL_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test)
@@ -12,7 +17,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,16 +31,22 @@ import {
 } from '@botkeel/store-postgres';
 
 const run = promisify(execFile);
+/** The server's `synchronous_commit`, read at start; both sides run with it explicitly. */
+let synchronousCommit = 'on';
+/** The connection URL with `synchronous_commit` set as a startup option, like pgbench's PGOPTIONS. */
+function durableUrl(): string {
+  const withOptions = new URL(url);
+  withOptions.searchParams.set('options', `-c synchronous_commit=${synchronousCommit}`);
+  return withOptions.toString();
+}
 const url = process.env.BOTKEEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const target = new URL(url);
 const schema = `bk_bench_${randomBytes(4).toString('hex')}`;
 const table = `"${schema}"."botkeel_dedupe"`;
 const clientCounts = [1, 16];
 const roundSeconds = 2;
-const rounds = 3;
+const rounds = 6;
 const leaseMs = 60_000;
-/** Counts measured runs; each run's keys carry its number, so keys never repeat across runs. */
-let runs = 0;
 
 const claimSql = `INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
   VALUES ($1, 'claimed', to_timestamp($2::float8 / 1000), to_timestamp($2::float8 / 1000))
@@ -44,26 +55,52 @@ const claimSql = `INSERT INTO ${table} AS current (key, state, lease_until, expi
     WHERE current.expires_at <= to_timestamp($3::float8 / 1000)
   RETURNING 1 AS claimed`;
 
-/** Calls per second of `call`, issued back to back by `clients` concurrent loops for `roundSeconds`. */
+/** A key like pgbench's `'<prefix>:' || :client_id || ':' || random(1, 9000000000000000000)`. */
+function randomKey(prefix: string, worker: number): string {
+  return `${prefix}:${worker}:${Math.floor(Math.random() * 9e18) + 1}`;
+}
+
+/** The 1-minute load average (from /proc/loadavg; empty where there is none). */
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+interface Rate {
+  perSecond: number;
+  /** Node's CPU time (user + system) per call, µs; undefined for pgbench. */
+  cpuMicros?: number;
+}
+
+/** Calls per second of `call`, issued back to back by `clients` concurrent loops for `seconds` (whole seconds, like pgbench -T). */
 async function measure(
   clients: number,
-  call: (worker: number, index: number) => Promise<unknown>,
-): Promise<number> {
-  const deadline = process.hrtime.bigint() + BigInt(roundSeconds * 1e9);
+  call: (worker: number) => Promise<unknown>,
+  seconds = roundSeconds,
+): Promise<Rate> {
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   const started = process.hrtime.bigint();
+  const cpuAtStart = process.cpuUsage();
   let calls = 0;
   await Promise.all(
     Array.from({ length: clients }, async (_, worker) => {
-      for (let index = 0; process.hrtime.bigint() < deadline; index += 1) {
-        await call(worker, index);
+      while (process.hrtime.bigint() < deadline) {
+        await call(worker);
         calls += 1;
       }
     }),
   );
-  return calls / (Number(process.hrtime.bigint() - started) / 1e9);
+  const cpu = process.cpuUsage(cpuAtStart);
+  return {
+    perSecond: calls / (Number(process.hrtime.bigint() - started) / 1e9),
+    cpuMicros: (cpu.user + cpu.system) / calls,
+  };
 }
 
-async function pgbench(clients: number, scriptPath: string): Promise<number> {
+async function pgbench(clients: number, scriptPath: string, seconds = roundSeconds): Promise<Rate> {
   const { stdout } = await run(
     'pgbench',
     [
@@ -75,7 +112,7 @@ async function pgbench(clients: number, scriptPath: string): Promise<number> {
       '-j',
       String(Math.min(clients, 2)),
       '-T',
-      String(roundSeconds),
+      String(seconds),
       '-f',
       scriptPath,
       '-D',
@@ -90,15 +127,23 @@ async function pgbench(clients: number, scriptPath: string): Promise<number> {
       decodeURIComponent(target.username || 'postgres'),
       target.pathname.slice(1) || 'test',
     ],
-    { timeout: 60_000 },
+    { timeout: 60_000, env: { ...process.env, PGOPTIONS: `-c synchronous_commit=${synchronousCommit}` } },
   );
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
   if (tps?.[1] === undefined) throw new Error(`cannot read pgbench output:\n${stdout}`);
-  return Number(tps[1]);
+  return { perSecond: Number(tps[1]) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 async function withPool<T>(clients: number, work: (pool: PostgresPool) => Promise<T>): Promise<T> {
-  const pool = await createPool({ connectionString: url, min: clients, max: clients });
+  const pool = await createPool({ connectionString: durableUrl(), min: clients, max: clients });
   try {
     return await work(pool);
   } finally {
@@ -128,7 +173,20 @@ async function main(): Promise<void> {
   await setup.connect();
   const directory = mkdtempSync(join(tmpdir(), 'botkeel-bench-'));
   try {
-    await withPool(1, (pool) => migrate(pool, { schema }));
+    synchronousCommit = String(
+      (await setup.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]
+        ?.synchronous_commit ?? 'on',
+    );
+    const serverVersion = String(
+      (await setup.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?',
+    );
+    await withPool(1, async (pool) => {
+      const seen = (await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0];
+      if (seen?.synchronous_commit !== synchronousCommit) {
+        throw new Error(`the Node pool runs with synchronous_commit=${seen?.synchronous_commit}`);
+      }
+      await migrate(pool, { schema });
+    });
     const scriptPath = join(directory, 'claim.sql');
     writeFileSync(
       scriptPath,
@@ -144,47 +202,68 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
     );
 
     const lines = [
-      '| clients | Botkeel PostgresDedupeStore claims/s | plain `pg` pool, same SQL | pgbench tps, same SQL | Botkeel / pgbench |',
-      '| ---: | ---: | ---: | ---: | ---: |',
+      '| clients | Botkeel PostgresDedupeStore claims/s | plain `pg` pool, same SQL | pgbench tps, same SQL | Botkeel / pgbench (best of each) | Botkeel / pgbench per round (min–max, median) | Node CPU per claim: Botkeel / plain `pg` (median) | load average per round |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ];
+    const detail = [
+      '| clients | round | Botkeel claims/s (CPU µs/claim) | plain `pg` (CPU µs/claim) | pgbench tps | Botkeel / pgbench | load average |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     for (const clients of clientCounts) {
-      let ours = 0;
-      let plain = 0;
-      let theirs = 0;
-      const contenders: (() => Promise<void>)[] = [
-        async () => {
-          const run = (runs += 1);
-          const rate = await withPool(clients, (pool) => {
-            const store = new PostgresDedupeStore({ pool, schema });
-            return measure(clients, (worker, index) =>
-              store.claim(`node:${run}:${worker}:${index}`, { leaseMs }),
-            );
-          });
-          ours = Math.max(ours, rate);
-        },
-        async () => {
-          const run = (runs += 1);
-          const rate = await withPool(clients, (pool) =>
-            measure(clients, (worker, index) => {
+      const claimWithStore = async (seconds?: number): Promise<Rate> =>
+        withPool(clients, (pool) => {
+          const store = new PostgresDedupeStore({ pool, schema });
+          return measure(clients, (worker) => store.claim(randomKey('node', worker), { leaseMs }), seconds);
+        });
+      const claimWithPlainPool = async (seconds?: number): Promise<Rate> =>
+        withPool(clients, (pool) =>
+          measure(
+            clients,
+            (worker) => {
               const now = Date.now();
-              return pool.query(claimSql, [`plain:${run}:${worker}:${index}`, now + leaseMs, now]);
-            }),
-          );
-          plain = Math.max(plain, rate);
-        },
-        async () => {
-          theirs = Math.max(theirs, await pgbench(clients, scriptPath));
-        },
-      ];
-      // Rotate who goes first each round, so no side always meets a cold server or a cold JIT.
+              return pool.query(claimSql, [randomKey('plain', worker), now + leaseMs, now]);
+            },
+            seconds,
+          ),
+        );
+      // Warm-up: Node's JIT and the server's caches, not measured.
+      await claimWithStore(1);
+      await claimWithPlainPool(1);
+      await pgbench(clients, scriptPath, 1);
+      const results: { ours: Rate; plain: Rate; theirs: Rate; load: string }[] = [];
       for (let round = 0; round < rounds; round += 1) {
+        const result: Partial<(typeof results)[number]> = {};
+        const contenders: (() => Promise<void>)[] = [
+          async () => {
+            result.ours = await claimWithStore();
+          },
+          async () => {
+            result.plain = await claimWithPlainPool();
+          },
+          async () => {
+            result.theirs = await pgbench(clients, scriptPath);
+          },
+        ];
+        // Rotate who goes first each round, so no side always meets the same state of the server.
         for (let turn = 0; turn < contenders.length; turn += 1) {
           globalThis.gc?.();
           await contenders[(round + turn) % contenders.length]?.();
         }
+        const { ours, plain, theirs } = result;
+        if (ours === undefined || plain === undefined || theirs === undefined)
+          throw new Error('round incomplete');
+        results.push({ ours, plain, theirs, load: loadAverage() });
+        detail.push(
+          `| ${clients} | ${round + 1} | ${ours.perSecond.toFixed(0)} (${(ours.cpuMicros ?? 0).toFixed(0)}) | ${plain.perSecond.toFixed(0)} (${(plain.cpuMicros ?? 0).toFixed(0)}) | ${theirs.perSecond.toFixed(0)} | ${(ours.perSecond / theirs.perSecond).toFixed(2)}× | ${loadAverage()} |`,
+        );
       }
+      const best = (pick: (result: (typeof results)[number]) => Rate) =>
+        Math.max(...results.map((result) => pick(result).perSecond));
+      const ratios = results.map((result) => result.ours.perSecond / result.theirs.perSecond);
+      const ours = best((result) => result.ours);
+      const theirs = best((result) => result.theirs);
       lines.push(
-        `| ${clients} | ${ours.toFixed(0)} | ${plain.toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / theirs).toFixed(2)}× |`,
+        `| ${clients} | ${ours.toFixed(0)} | ${best((result) => result.plain).toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / theirs).toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×, ${median(ratios).toFixed(2)}× | ${median(results.map((result) => result.ours.cpuMicros ?? 0)).toFixed(0)} µs / ${median(results.map((result) => result.plain.cpuMicros ?? 0)).toFixed(0)} µs | ${results.map((result) => result.load).join(', ')} |`,
       );
     }
 
@@ -203,10 +282,14 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
       });
     });
 
+    console.log(
+      `PostgreSQL ${serverVersion}, synchronous_commit=${synchronousCommit} on both sides; Node ${process.version}; rounds of ${roundSeconds} s, ${rounds} per client count\n`,
+    );
     console.log(lines.join('\n'));
+    console.log(`\n${detail.join('\n')}`);
     console.log(`\nCorrectness: ${winners}.`);
     console.log(
-      `\n| workload | Botkeel PostgresCheckpointStore |\n| --- | ---: |\n| load + save (version CAS, prune to 10), 16 clients, one thread each | ${checkpointRate.toFixed(0)} round trips/s |`,
+      `\n| workload | Botkeel PostgresCheckpointStore |\n| --- | ---: |\n| load + save (version CAS, prune to 10), 16 clients, one thread each | ${checkpointRate.perSecond.toFixed(0)} round trips/s (Node CPU ${(checkpointRate.cpuMicros ?? 0).toFixed(0)} µs each) |`,
     );
   } finally {
     await setup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
