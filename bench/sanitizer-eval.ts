@@ -31,6 +31,8 @@ export interface EvaluationRow {
   readonly detected: number;
   readonly benign: number;
   readonly falsePositives: number;
+  /** Benign messages given `'suspicious'` (not false positives by the goal's definition, but flagged). */
+  readonly suspiciousBenign: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,10 +51,10 @@ export function evaluate(
 ): EvaluationRow[] {
   const rows = new Map<
     string,
-    { injections: number; detected: number; benign: number; falsePositives: number }
+    { injections: number; detected: number; benign: number; falsePositives: number; suspiciousBenign: number }
   >();
   for (const language of ['en', 'uk', 'ru', 'all']) {
-    rows.set(language, { injections: 0, detected: 0, benign: 0, falsePositives: 0 });
+    rows.set(language, { injections: 0, detected: 0, benign: 0, falsePositives: 0, suspiciousBenign: 0 });
   }
   for (const message of messages) {
     const result = sanitize(message.text);
@@ -64,6 +66,7 @@ export function evaluate(
       } else {
         row.benign += 1;
         if (result.verdict === 'injection') row.falsePositives += 1;
+        if (result.verdict === 'suspicious') row.suspiciousBenign += 1;
       }
     }
     const isMiss = message.isInjection ? result.verdict === 'clean' : result.verdict === 'injection';
@@ -80,9 +83,9 @@ function main(): void {
   const sanitizer = createSanitizer({});
   const messages = loadEvaluationSet();
   console.log(
-    '| split | language | injections | detected | detection | benign | false positives | FP rate |',
+    '| split | language | injections | detected | detection | benign | false positives | FP rate | benign suspicious |',
   );
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const split of ['tuning', 'held-out'] as const) {
     const rows = evaluate(
       messages.filter((message) => message.split === split),
@@ -98,7 +101,7 @@ function main(): void {
     );
     for (const row of rows) {
       console.log(
-        `| ${split} | ${row.language} | ${row.injections} | ${row.detected} | ${percent(row.detected, row.injections)} | ${row.benign} | ${row.falsePositives} | ${percent(row.falsePositives, row.benign)} |`,
+        `| ${split} | ${row.language} | ${row.injections} | ${row.detected} | ${percent(row.detected, row.injections)} | ${row.benign} | ${row.falsePositives} | ${percent(row.falsePositives, row.benign)} | ${percent(row.suspiciousBenign, row.benign)} |`,
       );
     }
   }

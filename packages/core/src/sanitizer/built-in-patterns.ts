@@ -1,5 +1,6 @@
 import {
   delimiterSmugglingPatterns,
+  generalProximityPatterns,
   hiddenInstructionPatterns,
   instructionOverridePatterns,
   personaJailbreakPatterns,
@@ -25,4 +26,5 @@ export const builtInPatterns: readonly SanitizerPattern[] = [
   ...delimiterSmugglingPatterns,
   ...toolAbusePatterns,
   ...hiddenInstructionPatterns,
+  ...generalProximityPatterns,
 ];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { measureExpression } from '../../src/sanitizer/expression-bounds.js';
 import { buildMatchingViews, type MatchingViews } from '../../src/sanitizer/matching-views.js';
 import { PatternSet } from '../../src/sanitizer/pattern-set.js';
+import evaluationSet from './eval-set.json' with { type: 'json' };
 import { patternExamples } from './pattern-examples.js';
 
 describe('measureExpression', () => {
@@ -89,6 +90,30 @@ describe('window-limited matching', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('every match of a built-in pattern contains one of its anchors (what the windows rely on)', () => {
+    const texts = [
+      ...evaluationSet.map((message) => buildMatchingViews(message.text)),
+      ...Object.values(patternExamples).map((example) => buildMatchingViews(example)),
+    ];
+    const check = (views: MatchingViews): void => {
+      for (const pattern of builtInPatterns) {
+        const view = pattern.view === 'symbols' ? views.symbols : views.words;
+        for (const found of view.matchAll(new RegExp(pattern.pattern.source, 'g'))) {
+          const anchors = pattern.anchors ?? [];
+          expect(
+            anchors.some((anchor) => found[0].includes(anchor)),
+            `${pattern.id}: ${found[0]}`,
+          ).toBe(true);
+        }
+      }
+    };
+    for (const views of texts) check(views);
+    fc.assert(
+      fc.property(soup, (text) => check({ words: text, symbols: text })),
+      { numRuns: 300 },
     );
   });
 

@@ -1,4 +1,5 @@
 export { delimiterSmugglingPatterns } from './delimiter-smuggling.js';
+export { generalProximityPatterns } from './general-proximity.js';
 export { hiddenInstructionPatterns } from './hidden-instruction.js';
 export { instructionOverridePatterns } from './instruction-override.js';
 export { personaJailbreakPatterns } from './persona-jailbreak.js';

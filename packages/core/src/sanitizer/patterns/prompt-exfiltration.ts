@@ -214,6 +214,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
       'develop',
       'creator',
       'programmer',
+      'initial prompt',
     ],
     source:
       '\\b(?:your (?:setup text|setup|configuration|config|instructions|programming|directives|initial prompt)|(?:the |your )?(?:developers?|creators?|programmers?) (?:tell|told|instruct|instructed|ask|asked) (?:you|u))',
