@@ -13,11 +13,11 @@ import { definePattern } from './define-pattern.js';
 const gap = (count: number): string => `(?: [^ ]{1,20}){0,${count}}`;
 
 const enTargets =
-  '(?:instructions?|directions|directives?|guidance|guidelines?|rules|restrictions?|limits|limitations|constraints?|filters?|guardrails?|programming|configuration|system prompt|prompt|polic(?:y|ies)|safety (?:rules|settings|filters))';
+  '(?:instructions?|directions|directives?|guidance|guidelines?|rules|restrictions?|limits|limitations|constraints?|filters?|guardrails?|programming|configuration|system prompt|prompt|polic(?:y|ies)|safety (?:rules|settings|filters)|scripts?)';
 const ukTargets =
-  '(?:інструкц|вказів|настанов|правил|обмежен|фільтр|заборон|налаштуван|промпт|програмуванн|політик|наказ|директив)[а-яіїєґ]{0,6}';
+  '(?:інструкц|вказів|настанов|правил|обмежен|фільтр|заборон|налаштуван|промпт|програмуванн|політик|наказ|директив|сценар)[а-яіїєґ]{0,6}';
 const ruTargets =
-  '(?:инструкц|указани|наставлени|правил|ограничени|фильтр|запрет|настройк|промпт|программировани|политик|приказ|директив)[а-яё]{0,6}';
+  '(?:инструкц|указани|наставлени|правил|ограничени|фильтр|запрет|настройк|промпт|программировани|политик|приказ|директив|сценар)[а-яё]{0,6}';
 
 const ukToldVerbs = '(?:сказали|наказали|дали|дала|дав|прописали|написали|задали)';
 const ruToldVerbs = '(?:сказали|велели|приказали|дали|дала|дал|прописали|написали|задали)';
@@ -50,8 +50,12 @@ export const generalProximityPatterns: readonly SanitizerPattern[] = [
       'disabled',
       'apply',
       'valid',
+      'your',
+      'ur',
+      'don t follow',
+      'do not follow',
     ],
-    source: `\\b(?:ignore|ignoring|disregard|disregarding|forget|forgetting|set aside|bypass|override|overrule|abandon|suspend|scrap|ditch|stop following|no longer follow)${gap(4)} ${enTargets}\\b|\\b(?:${enTargets}|orders|commands) (?:are |is )?(?:now )?(?:on hold|cancelled|canceled|void|suspended|lifted|disabled|no longer apply|don t apply|do not apply|no longer valid)`,
+    source: `\\b(?:switch off|turn off|disable|deactivate|break|violate|breach|update|change|rewrite|replace|remove|lift|loosen|relax|reset|edit)(?: all| any)?(?: of)? (?:your|ur)${gap(2)} ${enTargets}\\b|\\b(?:your|ur) ${enTargets} (?:are|is) (?:now )?(?:outdated|obsolete|deprecated|replaced|superseded|wrong|invalid)\\b|\\b(?:ignore|ignoring|disregard|disregarding|forget|forgetting|set aside|bypass|override|overrule|abandon|suspend|scrap|ditch|stop following|no longer follow|don t follow|do not follow)${gap(4)} ${enTargets}\\b|\\b(?:${enTargets}|orders|commands) (?:are |is )?(?:now )?(?:on hold|cancelled|canceled|void|suspended|lifted|disabled|no longer apply|don t apply|do not apply|no longer valid)`,
   }),
   definePattern({
     id: 'en.general.show-internals',
@@ -110,17 +114,27 @@ export const generalProximityPatterns: readonly SanitizerPattern[] = [
     technique: 'persona-jailbreak',
     language: 'en',
     weight: 0.45,
-    anchors: ['without', 'with no', 'free of', 'free from', 'no more', 'no longer'],
-    source: `\\b(?:without|with no|free of|free from|no more|no longer have)${gap(3)} (?:limits|limitations|restrictions|filters|filtering|censorship|boundaries|guardrails)\\b`,
+    anchors: ['without', 'with no', 'free of', 'free from', 'no more', 'no longer', 'never', 'not been'],
+    source: `\\b(?:without|with no|free of|free from|no more|no longer have)${gap(3)} (?:limits|limitations|restrictions|filters|filtering|censorship|boundaries|guardrails)\\b|\\b(?:was never|were never|never been|has not been|have not been) (?:given|trained with|taught|programmed with) (?:any )?(?:guidelines|rules|instructions|restrictions|filters|limits)\\b`,
   }),
   definePattern({
     id: 'en.general.told-you',
     technique: 'prompt-exfiltration',
     language: 'en',
     weight: 0.45,
-    anchors: ['you were', 'you ve been', 'you have been', ' you', 'you got', 'you received'],
+    anchors: [
+      'you were',
+      'you ve been',
+      'you have been',
+      ' you',
+      'you got',
+      'you received',
+      'in your',
+      'you are running',
+      'you re running',
+    ],
     source:
-      '\\b(?:you (?:were|ve been|have been) (?:told|given|instructed|programmed|configured|set up|trained)|(?:company|developers?|owners?|admins?|creators?|shop|store|they) (?:gave|told|instructed|programmed|configured) you|you (?:got|received) (?:at|in) the (?:start|beginning))\\b',
+      '\\b(?:you (?:were|ve been|have been) (?:told|given|instructed|programmed|configured|set up|trained)|(?:company|developers?|owners?|admins?|creators?|shop|store|they|system) (?:gave|told|instructed|programmed|configured|allowed) you|you (?:got|received) (?:at|in) the (?:start|beginning)|(?:written|said|stated|contained) in your (?:first|very first|initial|original|opening) (?:message|prompt)|(?:prompt|instructions|rules|settings|configuration) (?:that )?(?:you are|you re) running)\\b',
   }),
   definePattern({
     id: 'en.general.pretend-no-rules',
@@ -162,8 +176,13 @@ export const generalProximityPatterns: readonly SanitizerPattern[] = [
       'не дійсн',
       'на паузі',
       'вимкнен',
+      'сво',
+      'тво',
+      'не дотриму',
+      'не слухай',
+      'не виконуй',
     ],
-    source: `(?:(?:про)?ігнор{E}|не зважа{E}(?: на)?|забу{E}|відклад{E}|відклади|відкин{E}|облиш{E}|знехту{E}|нехту{E}|обійд{E}|скасу{E}|перестань{E} (?:викону|дотримува|слуха){E}|більше не (?:викону|дотриму|слуха){E})${gap(4)} ${ukTargets}|${ukTargets} (?:[^ ]{1,20} )?(?:скасован{E}|більше не діють|не діють|не дійсн{E}|на паузі|відкладен{E}|вимкнен{E})`,
+    source: `(?:вимкн|відключ|поруш|онов|зміни|змін|перепиши|заміни|прибери|зніми|скинь)[а-яіїєґ]{0,4} (?:сво|тво)[їєюяйх]{1,3}${gap(2)} ${ukTargets}|тво[їяєй]{1,2} ${ukTargets} (?:[^ ]{1,20} )?(?:застаріл|замінен|скасован|недійсн){E}|не (?:дотримуй|слухай|виконуй)[а-яіїєґ]{0,4}(?: більше)?${gap(3)} ${ukTargets}|(?:(?:про)?ігнор{E}|не зважа{E}(?: на)?|забу{E}|відклад{E}|відклади|відкин{E}|облиш{E}|знехту{E}|нехту{E}|обійд{E}|скасу{E}|перестань{E} (?:викону|дотримува|слуха){E}|більше не (?:викону|дотриму|слуха){E})${gap(4)} ${ukTargets}|${ukTargets} (?:[^ ]{1,20} )?(?:скасован{E}|більше не діють|не діють|не дійсн{E}|на паузі|відкладен{E}|вимкнен{E})`,
   }),
   definePattern({
     id: 'uk.general.show-internals',
@@ -201,16 +220,16 @@ export const generalProximityPatterns: readonly SanitizerPattern[] = [
     technique: 'persona-jailbreak',
     language: 'uk',
     weight: 0.45,
-    anchors: ['без'],
-    source: `без${gap(2)} (?:обмежень|фільтрів|цензури|заборон|меж|правил)(?: |$)`,
+    anchors: ['без', 'ніколи не'],
+    source: `без${gap(2)} (?:обмежень|фільтрів|цензури|заборон|меж|правил)(?: |$)|ніколи не (?:давали|дали|мав|мала|було)${gap(1)} (?:настанов|правил|інструкц|обмежен|фільтр){E}`,
   }),
   definePattern({
     id: 'uk.general.told-you',
     technique: 'prompt-exfiltration',
     language: 'uk',
     weight: 0.45,
-    anchors: ['тобі', 'ти отрима', 'ти працю', 'ти дотриму', 'ти керу'],
-    source: `(?:що|які|яке|який|яку|чим)${gap(3)} (?:тобі ${ukToldVerbs}|${ukToldVerbs} тобі|ти отрима{E} на початку)|тобі (?:сказали|наказали|прописали) (?:до цього|раніше|спочатку|на початку)|(?:обмежен|правил|інструкц|вказів){E}${gap(2)} (?:за якими|якими|яких) ти (?:працю|дотриму|керу){E}`,
+    anchors: ['тобі', 'ти отрима', 'ти працю', 'ти дотриму', 'ти керу', 'написано', 'сказано'],
+    source: `(?:що|які|яке|який|яку|чим)${gap(3)} (?:тобі ${ukToldVerbs}|${ukToldVerbs} тобі|ти отрима{E} на початку)|тобі (?:сказали|наказали|прописали) (?:до цього|раніше|спочатку|на початку)|(?:обмежен|правил|інструкц|вказів|промпт|налаштуван){E}${gap(2)} (?:за якими|за яким|з якими|з яким|якими|яким|яких) ти (?:працю|дотриму|керу){E}|(?:система|компанія|розробники|власники|адмін)[а-яіїєґ]{0,3} (?:сказал|наказал|веліл|дозволил)[а-яіїєґ]{0,2} тобі|(?:написано|сказано) (?:в|у) (?:твоєму|твоїй) (?:самому )?(?:першому|початковому) (?:повідомленні|промпті)`,
   }),
   definePattern({
     id: 'uk.general.pretend-no-rules',
@@ -250,8 +269,14 @@ export const generalProximityPatterns: readonly SanitizerPattern[] = [
       'недействительн',
       'на паузе',
       'отключен',
+      'сво',
+      'тво',
+      'не следуй',
+      'не соблюдай',
+      'не слушай',
+      'не выполняй',
     ],
-    source: `(?:(?:про)?игнор{E}|не обраща{E} внимани{E}(?: на)?|забу{E}|отлож{E}|отброс{E}|брось{E}|пренебре{E}|обойд{E}|отмен{E}|перестань{E} (?:выполня|соблюда|слуша){E}|больше не (?:выполня|соблюда|слуша){E})${gap(4)} ${ruTargets}|${ruTargets} (?:[^ ]{1,20} )?(?:отмен[её]н{E}|больше не действу{E}|не действу{E}|недействительн{E}|на паузе|отложен{E}|отключен{E})`,
+    source: `(?:отключ|выключ|наруш|обнов|измени|перепиши|замени|убери|сними|сбрось)[а-яё]{0,4} (?:сво|тво)[иейюёх]{1,3}${gap(2)} ${ruTargets}|тво[иейё]{1,2} ${ruTargets} (?:[^ ]{1,20} )?(?:устарел|заменен|заменён|отменен|отменён|недействительн){E}|не (?:следуй|соблюдай|слушай|выполняй)[а-яё]{0,4}(?: больше)?${gap(3)} ${ruTargets}|(?:(?:про)?игнор{E}|не обраща{E} внимани{E}(?: на)?|забу{E}|отлож{E}|отброс{E}|брось{E}|пренебре{E}|обойд{E}|отмен{E}|перестань{E} (?:выполня|соблюда|слуша){E}|больше не (?:выполня|соблюда|слуша){E})${gap(4)} ${ruTargets}|${ruTargets} (?:[^ ]{1,20} )?(?:отмен[её]н{E}|больше не действу{E}|не действу{E}|недействительн{E}|на паузе|отложен{E}|отключен{E})`,
   }),
   definePattern({
     id: 'ru.general.show-internals',
@@ -287,16 +312,25 @@ export const generalProximityPatterns: readonly SanitizerPattern[] = [
     technique: 'persona-jailbreak',
     language: 'ru',
     weight: 0.45,
-    anchors: ['без'],
-    source: `без${gap(2)} (?:ограничений|фильтров|цензуры|запретов|границ|правил)(?: |$)`,
+    anchors: ['без', 'никогда не'],
+    source: `без${gap(2)} (?:ограничений|фильтров|цензуры|запретов|границ|правил)(?: |$)|никогда не (?:давали|дали|было)${gap(1)} (?:наставлени|правил|инструкци|ограничени|фильтр){E}`,
   }),
   definePattern({
     id: 'ru.general.told-you',
     technique: 'prompt-exfiltration',
     language: 'ru',
     weight: 0.45,
-    anchors: ['тебе', 'ты получи', 'ты работа', 'ты следу', 'ты руководству', 'ты подчиня'],
-    source: `(?:что|какие|какое|какой|какую|чем|котор{E})${gap(3)} (?:тебе ${ruToldVerbs}|${ruToldVerbs} тебе|ты получи{E} в начале)|тебе (?:сказали|велели|приказали|прописали) (?:до этого|раньше|сначала|в начале)|(?:ограничени|правил|инструкци|указани){E}${gap(2)} (?:по которым|которым|которых|которыми) ты (?:работа|следу|руководству|подчиня){E}`,
+    anchors: [
+      'тебе',
+      'ты получи',
+      'ты работа',
+      'ты следу',
+      'ты руководству',
+      'ты подчиня',
+      'написано',
+      'сказано',
+    ],
+    source: `(?:что|какие|какое|какой|какую|чем|котор{E})${gap(3)} (?:тебе ${ruToldVerbs}|${ruToldVerbs} тебе|ты получи{E} в начале)|тебе (?:сказали|велели|приказали|прописали) (?:до этого|раньше|сначала|в начале)|(?:ограничени|правил|инструкци|указани|промпт|настройк){E}${gap(2)} (?:по которым|по которому|с которым|с которыми|которым|которых|которыми) ты (?:работа|следу|руководству|подчиня){E}|(?:система|компания|разработчики|владельцы|админ)[а-яё]{0,3} (?:сказал|велел|приказал|разрешил)[а-яё]{0,2} тебе|(?:написано|сказано) в (?:тво[её]м|твоей) (?:самом )?(?:первом|начальном) (?:сообщении|промпте)`,
   }),
   definePattern({
     id: 'ru.general.pretend-no-rules',
@@ -314,5 +348,29 @@ export const generalProximityPatterns: readonly SanitizerPattern[] = [
     anchors: ['сообщение', 'приказ', 'указание', 'инструкция', 'обновление', 'уведомление'],
     source:
       '(?:сообщение|приказ|указание|инструкция|обновление|уведомление) (?:от )?(?:администратора|админа|разработчика|разработчиков|системы|владельца)',
+  }),
+  definePattern({
+    id: 'en.general.mark-order',
+    technique: 'tool-abuse',
+    language: 'en',
+    weight: 0.5,
+    anchors: ['mark', 'you must', 'you have to', 'you should', 'you are obliged'],
+    source: `\\bmark (?:my |the |this |that )?orders?${gap(2)} as (?:paid|delivered|refunded|free|complete|completed)\\b|\\bas (?:the |an |a )?(?:ai|bot|assistant|model|language model),? (?:you must|you have to|you should|you are obliged)\\b`,
+  }),
+  definePattern({
+    id: 'uk.general.mark-order',
+    technique: 'tool-abuse',
+    language: 'uk',
+    weight: 0.5,
+    anchors: ['познач', 'відміт', 'як ші', 'як бот'],
+    source: `(?:познач|відміт){E} замовлен{E}${gap(2)} як (?:оплачен|доставлен|повернен|виконан){E}|як (?:ші|бот|асистент|модель) ти (?:тепер )?(?:мусиш|повинен|повинна|маєш|зобов язан{E})`,
+  }),
+  definePattern({
+    id: 'ru.general.mark-order',
+    technique: 'tool-abuse',
+    language: 'ru',
+    weight: 0.5,
+    anchors: ['помет', 'отмет', 'как ии', 'как бот'],
+    source: `(?:помет|отмет){E} заказ{E}${gap(2)} как (?:оплачен|доставлен|возвращ|выполнен){E}|как (?:ии|бот|ассистент|модель) ты (?:теперь )?(?:обязан|должен|должна){E}`,
   }),
 ];

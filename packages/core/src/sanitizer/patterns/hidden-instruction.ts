@@ -12,7 +12,7 @@ export const hiddenInstructionPatterns: readonly SanitizerPattern[] = [
     weight: 0.55,
     anchors: ['ai', 'assistant', 'bot', 'model', 'llm', 'gpt', 'claude', 'system'],
     source:
-      '\\b(?:note|message|instruction|instructions|attention|important|notice|psst|ps|p s|reminder|hey|memo|directive|command) (?:to|for) (?:the |any |all )?(?:ai|assistant|bot|chatbot|model|llm|gpt|language model|ai assistant|ai model|chat ?gpt|claude|system|ais|bots|models)\\b',
+      '\\b(?:note|message|instruction|instructions|attention|important|notice|psst|ps|p s|reminder|hey|memo|directive|command|task|hidden task|secret task) (?:to|for) (?:the |any |all )?(?:ai|assistant|bot|chatbot|model|llm|gpt|language model|ai assistant|ai model|chat ?gpt|claude|system|ais|bots|models)\\b',
   }),
   definePattern({
     id: 'en.hidden.if-you-are-ai',
@@ -80,9 +80,10 @@ export const hiddenInstructionPatterns: readonly SanitizerPattern[] = [
       'наказ',
       'p s',
       'ps',
+      'завдання',
     ],
     source:
-      '(?:примітка|повідомлення|інструкція|інструкції|увага|нотатка|звернення|вказівка|наказ|p s|ps) (?:для|до) (?:ші|штучного інтелекту|бота|асистента|моделі|мовної моделі|системи|gpt|ai|нейромережі|чат бота|llm)(?: |$)',
+      '(?:примітка|повідомлення|інструкція|інструкції|увага|нотатка|звернення|вказівка|наказ|p s|ps|завдання) (?:для|до) (?:ші|штучного інтелекту|бота|асистента|моделі|мовної моделі|системи|gpt|ai|нейромережі|чат бота|llm)(?: |$)',
   }),
   definePattern({
     id: 'uk.hidden.if-you-are-ai',
@@ -136,9 +137,10 @@ export const hiddenInstructionPatterns: readonly SanitizerPattern[] = [
       'приказ',
       'p s',
       'ps',
+      'задание',
     ],
     source:
-      '(?:примечание|сообщение|инструкция|инструкции|внимание|заметка|обращение|указание|приказ|p s|ps) для (?:ии|искусственного интеллекта|бота|ассистента|модели|языковой модели|системы|gpt|ai|нейросети|чат бота|llm)(?: |$)',
+      '(?:примечание|сообщение|инструкция|инструкции|внимание|заметка|обращение|указание|приказ|p s|ps|задание) для (?:ии|искусственного интеллекта|бота|ассистента|модели|языковой модели|системы|gpt|ai|нейросети|чат бота|llm)(?: |$)',
   }),
   definePattern({
     id: 'ru.hidden.if-you-are-ai',

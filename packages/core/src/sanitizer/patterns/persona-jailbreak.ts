@@ -35,7 +35,7 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     id: 'en.persona.special-mode',
     technique,
     language: 'en',
-    weight: 0.75,
+    weight: 0.6,
     anchors: ['mode'],
     source:
       '\\b(?:(?:developer|debug|admin|god|maintenance|sudo|root|unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan|evil|super ?user|opposite) mode (?:enabled|activated|on|engaged|unlocked|active)|(?:enable|activate|enter|switch to|switch into|turn on|unlock|go into) (?:the )?(?:developer|debug|admin|god|maintenance|sudo|root|unrestricted|unfiltered|uncensored|jailbreak|dan|evil|super ?user|opposite) mode)',
@@ -89,7 +89,7 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     id: 'uk.persona.special-mode',
     technique,
     language: 'uk',
-    weight: 0.75,
+    weight: 0.6,
     anchors: ['режим', 'мод', 'джейлбрейк'],
     source:
       '(?:режим|мод)[а-яіїєґ]{0,3} (?:розробника|адміністратора|адміна|бога|налагодження|дебаг{E}|без обмежень|без цензури|dan|джейлбрейк{E}|розробки|god|developer|admin|debug)|джейлбрейк{E}',
@@ -116,7 +116,7 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     id: 'ru.persona.special-mode',
     technique,
     language: 'ru',
-    weight: 0.75,
+    weight: 0.6,
     anchors: ['режим', 'мод', 'джейлбрейк'],
     source:
       '(?:режим|мод)[а-яё]{0,3} (?:разработчика|администратора|админа|бога|отладки|дебаг{E}|без ограничений|без цензуры|dan|джейлбрейк{E}|god|developer|admin|debug)|джейлбрейк{E}',
