@@ -29,6 +29,9 @@ export interface LeaseKeeperContext {
  * batch gone, or when renewals kept failing (store unreachable) until the lease certainly ran out,
  * because another instance may deliver the batch from then on.
  *
+ * One object per batch with its methods on the prototype (no closures per batch): the debouncer
+ * creates one for every flush.
+ *
  * @param claimedAtMs - The `nowMs` the batch was claimed with: where its current lease started.
  */
 export function keepLease(
@@ -36,68 +39,85 @@ export function keepLease(
   claimedAtMs: number,
   context: LeaseKeeperContext,
 ): LeaseKeeper {
-  const { store, clock, log, leaseMs } = context;
+  return new Lease(batch, claimedAtMs, context);
+}
+
+class Lease implements LeaseKeeper {
   // Created on first read of `signal`: most handlers never look at it, and AbortControllers are not free.
-  let controller: AbortController | undefined;
-  let abortReason: { reason: unknown } | undefined;
-  const abortWith = (reason: unknown): void => {
-    abortReason ??= { reason };
-    controller?.abort(reason);
-  };
-  const everyMs = Math.max(1, Math.floor(leaseMs / 3));
-  let leaseEndsAtMs = claimedAtMs + leaseMs;
-  let timer: TimerHandle | undefined;
-  let isStopped = false;
-  let isLost = false;
+  #controller: AbortController | undefined;
+  #abortReason: { reason: unknown } | undefined;
+  #leaseEndsAtMs: number;
+  #timer: TimerHandle | undefined;
+  #isStopped = false;
+  #isLost = false;
+  readonly #everyMs: number;
 
-  const lose = (message: string): void => {
-    isLost = true;
-    isStopped = true;
-    log.warn({ key: batch.key, batchId: batch.batchId }, message);
-    abortWith(new BotkeelError('LOCK_LOST', 'The debounce batch lease was lost'));
-  };
+  constructor(
+    private readonly batch: DebounceBatch,
+    claimedAtMs: number,
+    private readonly context: LeaseKeeperContext,
+  ) {
+    this.#everyMs = Math.max(1, Math.floor(context.leaseMs / 3));
+    this.#leaseEndsAtMs = claimedAtMs + context.leaseMs;
+    this.#schedule();
+  }
 
-  const renew = async (): Promise<void> => {
-    timer = undefined;
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  get isLost(): boolean {
+    return this.#isLost;
+  }
+
+  stop(): void {
+    this.#isStopped = true;
+    this.context.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  abort(reason: unknown): void {
+    this.stop();
+    this.#abortWith(reason);
+  }
+
+  #schedule(): void {
+    this.#timer = this.context.clock.setTimeout(() => void this.#renew(), this.#everyMs, { unref: true });
+  }
+
+  #abortWith(reason: unknown): void {
+    this.#abortReason ??= { reason };
+    this.#controller?.abort(reason);
+  }
+
+  #lose(message: string): void {
+    this.#isLost = true;
+    this.#isStopped = true;
+    this.context.log.warn({ key: this.batch.key, batchId: this.batch.batchId }, message);
+    this.#abortWith(new BotkeelError('LOCK_LOST', 'The debounce batch lease was lost'));
+  }
+
+  async #renew(): Promise<void> {
+    this.#timer = undefined;
+    const { store, clock, log, leaseMs } = this.context;
+    const { key, batchId } = this.batch;
     const requestedAtMs = clock.now();
     try {
-      const isHeld = await store.extendLease(batch.key, batch.batchId, leaseMs, requestedAtMs);
-      if (isStopped) return;
-      if (!isHeld) return lose('debounce batch lease lost while it was handled');
-      leaseEndsAtMs = requestedAtMs + leaseMs;
+      const isHeld = await store.extendLease(key, batchId, leaseMs, requestedAtMs);
+      if (this.#isStopped) return;
+      if (!isHeld) return this.#lose('debounce batch lease lost while it was handled');
+      this.#leaseEndsAtMs = requestedAtMs + leaseMs;
     } catch (error) {
-      if (isStopped) return;
-      log.warn({ err: error, key: batch.key, batchId: batch.batchId }, 'debounce lease renewal failed');
-      if (clock.now() >= leaseEndsAtMs)
-        return lose('debounce batch lease ran out while the store was unreachable');
-    }
-    schedule();
-  };
-
-  const schedule = (): void => {
-    timer = clock.setTimeout(() => void renew(), everyMs, { unref: true });
-  };
-
-  schedule();
-  return {
-    get signal(): AbortSignal {
-      if (controller === undefined) {
-        controller = new AbortController();
-        if (abortReason !== undefined) controller.abort(abortReason.reason);
+      if (this.#isStopped) return;
+      log.warn({ err: error, key, batchId }, 'debounce lease renewal failed');
+      if (clock.now() >= this.#leaseEndsAtMs) {
+        return this.#lose('debounce batch lease ran out while the store was unreachable');
       }
-      return controller.signal;
-    },
-    get isLost() {
-      return isLost;
-    },
-    stop(): void {
-      isStopped = true;
-      clock.clearTimeout(timer);
-      timer = undefined;
-    },
-    abort(reason: unknown): void {
-      this.stop();
-      abortWith(reason);
-    },
-  };
+    }
+    this.#schedule();
+  }
 }
