@@ -66,23 +66,20 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
   // Every record below is written under the chat lock, whose signal aborts when its lease is lost:
   // no per-record lease timer or AbortController (see runOnce). Formats as `idempotent()` writes
   // them, so instances of older and newer versions read each other's records.
-  const settings = <T>(
-    serializer: ResultSerializer<T>,
-    signal: AbortSignal | undefined,
-  ): RunOnceSettings<T> => ({
+  const summarySettings: RunOnceSettings<TurnSummary> = {
     ttlMs,
     leaseMs: turnLeaseMs,
     pollIntervalMs,
     clock,
-    serializer,
-    signal,
-  });
+    serializer: jsonResultSerializer as ResultSerializer<TurnSummary>,
+  };
+  const effectSettings: RunOnceSettings<void> = { ...summarySettings, serializer: effectDone };
   const summaryOnce = (key: string, work: () => Promise<TurnSummary>, signal: AbortSignal | undefined) =>
-    runOnce(idempotency, key, work, settings(jsonResultSerializer as ResultSerializer<TurnSummary>, signal));
+    runOnce(idempotency, key, work, summarySettings, signal);
 
   // Every side effect of a batch (a reply, the handoff, a forward) runs once per key, replays included.
   const effectOnce = (key: string, effect: () => Promise<void>, signal: AbortSignal | undefined) =>
-    runOnce(idempotency, key, effect, settings(effectDone, signal));
+    runOnce(idempotency, key, effect, effectSettings, signal);
   const sendOnce = (message: OutgoingMessage & { idempotencyKey: string }, signal: AbortSignal | undefined) =>
     effectOnce(
       message.idempotencyKey,

@@ -106,12 +106,17 @@ export async function idempotent<T>(
       signal?.removeEventListener('abort', onAbort);
     }
   };
-  return runOnce(store, key, leased, {
-    ttlMs: parsed.ttlMs,
-    leaseMs: parsed.leaseMs,
-    pollIntervalMs: parsed.pollIntervalMs ?? Math.max(1, Math.min(100, parsed.leaseMs / 10)),
-    clock,
-    serializer: options.serializer ?? (jsonResultSerializer as ResultSerializer<T>),
+  return runOnce(
+    store,
+    key,
+    leased,
+    {
+      ttlMs: parsed.ttlMs,
+      leaseMs: parsed.leaseMs,
+      pollIntervalMs: parsed.pollIntervalMs ?? Math.max(1, Math.min(100, parsed.leaseMs / 10)),
+      clock,
+      serializer: options.serializer ?? (jsonResultSerializer as ResultSerializer<T>),
+    },
     signal,
-  });
+  );
 }

@@ -2,7 +2,7 @@ import { processUniqueId } from '../context/process-unique-id.js';
 import { z } from 'zod';
 import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
-import { assertPositiveDuration, settle } from '../dedupe/assert-duration.js';
+import { assertPositiveDuration } from '../dedupe/assert-duration.js';
 import { ExpiringMap } from '../dedupe/expiring-map.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { type IdempotencyBegin, type IdempotencyStore } from './idempotency-store.js';
@@ -54,26 +54,36 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   /** {@inheritDoc IdempotencyStore.begin} */
   begin(key: string, options: { leaseMs: number }): Promise<IdempotencyBegin> {
-    return settle((): IdempotencyBegin => {
-      assertPositiveDuration('MemoryIdempotencyStore.begin: leaseMs', options.leaseMs);
-      const now = this.clock.now();
-      const entry = this.entries.get(key, now);
-      if (entry?.status === 'completed') return { status: 'completed', result: entry.result };
-      if (entry !== undefined) return { status: 'in-progress' };
-      const token = processUniqueId();
-      this.entries.set(key, { status: 'in-progress', token, expiresAt: now + options.leaseMs }, now);
-      return { status: 'started', token };
-    });
+    try {
+      return Promise.resolve(this.beginNow(key, options.leaseMs));
+    } catch (error) {
+      return rejected(error);
+    }
+  }
+
+  private beginNow(key: string, leaseMs: number): IdempotencyBegin {
+    assertPositiveDuration('MemoryIdempotencyStore.begin: leaseMs', leaseMs);
+    const now = this.clock.now();
+    const entry = this.entries.get(key, now);
+    if (entry?.status === 'completed') return { status: 'completed', result: entry.result };
+    if (entry !== undefined) return inProgress;
+    const token = processUniqueId();
+    this.entries.set(key, { status: 'in-progress', token, expiresAt: now + leaseMs }, now);
+    return { status: 'started', token };
   }
 
   /** {@inheritDoc IdempotencyStore.complete} */
   complete(key: string, token: string, result: string, options: { ttlMs: number }): Promise<void> {
-    return settle(() => {
+    try {
       assertPositiveDuration('MemoryIdempotencyStore.complete: ttlMs', options.ttlMs);
       const now = this.clock.now();
-      if (!this.isOwnedBy(key, token, now)) return;
-      this.entries.set(key, { status: 'completed', result, expiresAt: now + options.ttlMs }, now);
-    });
+      if (this.isOwnedBy(key, token, now)) {
+        this.entries.set(key, { status: 'completed', result, expiresAt: now + options.ttlMs }, now);
+      }
+      return Promise.resolve();
+    } catch (error) {
+      return rejected(error);
+    }
   }
 
   /** {@inheritDoc IdempotencyStore.release} */
@@ -86,4 +96,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const entry = this.entries.get(key, now);
     return entry?.status === 'in-progress' && entry.token === token;
   }
+}
+
+/** The one answer for a key someone else is working on (it carries nothing, so it is shared). */
+const inProgress: IdempotencyBegin = Object.freeze({ status: 'in-progress' });
+
+/** A thrown value as a rejection, so callers only ever see rejections (never a synchronous throw). */
+function rejected<T>(error: unknown): Promise<T> {
+  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
 }

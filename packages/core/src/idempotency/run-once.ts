@@ -21,8 +21,9 @@ export interface RunOnceSettings<T> {
   readonly pollIntervalMs: number;
   readonly clock: Clock;
   readonly serializer: ResultSerializer<T>;
-  readonly signal: AbortSignal | undefined;
 }
+
+const ignore = (): undefined => undefined;
 
 /**
  * The bookkeeping of `idempotent()` without its lease timer: `begin`, then replay a stored result,
@@ -38,29 +39,27 @@ export async function runOnce<T>(
   key: string,
   fn: () => Promise<T> | T,
   settings: RunOnceSettings<T>,
+  signal: AbortSignal | undefined,
 ): Promise<T> {
-  const { signal } = settings;
   // Bounded by time: a key stays in progress at most `leaseMs` after its owner stopped renewing it.
   for (;;) {
     if (signal?.aborted === true) throw new AbortedError(`idempotent: aborted while waiting for "${key}"`);
     const begun = await store.begin(key, { leaseMs: settings.leaseMs });
     if (begun.status === 'completed') return settings.serializer.deserialize(begun.result);
-    if (begun.status === 'started') return run(begun.token);
-    await pause(settings.clock, settings.pollIntervalMs, signal);
-  }
-
-  async function run(token: string): Promise<T> {
-    let value: T;
-    let text: string;
-    try {
-      value = await fn();
-      text = settings.serializer.serialize(value);
-    } catch (error) {
-      await store.release(key, token).catch(() => undefined);
-      throw error;
+    if (begun.status === 'started') {
+      let value: T;
+      let text: string;
+      try {
+        value = await fn();
+        text = settings.serializer.serialize(value);
+      } catch (error) {
+        await store.release(key, begun.token).catch(ignore);
+        throw error;
+      }
+      await store.complete(key, begun.token, text, { ttlMs: settings.ttlMs }).catch(ignore);
+      return value;
     }
-    await store.complete(key, token, text, { ttlMs: settings.ttlMs }).catch(() => undefined);
-    return value;
+    await pause(settings.clock, settings.pollIntervalMs, signal);
   }
 }
 

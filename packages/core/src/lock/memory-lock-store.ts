@@ -57,42 +57,52 @@ export class MemoryLockStore implements LockStore {
 
   /** Takes the lock for `leaseMs`, or resolves `undefined` while another live lease holds it. */
   acquire(key: string, options: { leaseMs: number }): Promise<LockLease | undefined> {
-    return settled(() => {
-      assertLeaseMs('acquire', options.leaseMs);
-      const now = this.#clock.now();
-      this.#sweepSometimes(now);
-      const current = this.#held.get(key);
-      if (current !== undefined && current.expiresAtMs > now) return undefined;
-      this.#lastFencingToken += 1;
-      const held: HeldLock = {
-        token: processUniqueId(),
-        fencingToken: this.#lastFencingToken,
-        expiresAtMs: now + options.leaseMs,
-      };
-      this.#held.set(key, held);
-      return toLease(key, held);
-    });
+    try {
+      return Promise.resolve(this.#acquire(key, options.leaseMs));
+    } catch (error) {
+      return rejected(error);
+    }
+  }
+
+  #acquire(key: string, leaseMs: number): LockLease | undefined {
+    assertLeaseMs('acquire', leaseMs);
+    const now = this.#clock.now();
+    this.#sweepSometimes(now);
+    const current = this.#held.get(key);
+    if (current !== undefined && current.expiresAtMs > now) return undefined;
+    this.#lastFencingToken += 1;
+    const held: HeldLock = {
+      token: processUniqueId(),
+      fencingToken: this.#lastFencingToken,
+      expiresAtMs: now + leaseMs,
+    };
+    this.#held.set(key, held);
+    return toLease(key, held);
   }
 
   /** Extends a live lease held by `lease.token` to `leaseMs` from now; `undefined` when it was lost. */
   renew(lease: LockLease, options: { leaseMs: number }): Promise<LockLease | undefined> {
-    return settled(() => {
+    try {
       assertLeaseMs('renew', options.leaseMs);
       const now = this.#clock.now();
       const current = this.#liveHeldBy(lease, now);
-      if (current === undefined) return undefined;
+      if (current === undefined) return Promise.resolve(undefined);
       current.expiresAtMs = now + options.leaseMs;
-      return toLease(lease.key, current);
-    });
+      return Promise.resolve(toLease(lease.key, current));
+    } catch (error) {
+      return rejected(error);
+    }
   }
 
   /** Releases a live lease held by `lease.token`; false when it had expired or belongs to someone else. */
   release(lease: LockLease): Promise<boolean> {
-    return settled(() => {
-      if (this.#liveHeldBy(lease, this.#clock.now()) === undefined) return false;
+    try {
+      if (this.#liveHeldBy(lease, this.#clock.now()) === undefined) return Promise.resolve(false);
       this.#held.delete(lease.key);
-      return true;
-    });
+      return Promise.resolve(true);
+    } catch (error) {
+      return rejected(error);
+    }
   }
 
   /** How many keys have an entry (held, or expired and not yet swept); for tests and metrics. */
@@ -118,13 +128,9 @@ export class MemoryLockStore implements LockStore {
   }
 }
 
-/** Runs `work` now and turns its result or throw into a promise, so callers only ever see rejections. */
-function settled<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
+/** A thrown value as a rejection, so callers only ever see rejections (never a synchronous throw). */
+function rejected<T>(error: unknown): Promise<T> {
+  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
 }
 
 function toLease(key: string, held: HeldLock): LockLease {

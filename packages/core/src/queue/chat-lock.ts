@@ -146,7 +146,7 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
     }
     hold.finish();
     renewals.delete(hold);
-    await hold.renewing;
+    if (hold.renewing !== undefined) await hold.renewing;
     const { lost } = hold;
     if (lost !== undefined) {
       if (failure === undefined || failure.error === lost) throw lost;

@@ -86,14 +86,17 @@ export function createKeyedQueue(options: KeyedQueueOptions = {}): KeyedQueue {
     }
   };
 
-  const execute = <T>(key: string, entry: KeyEntry, task: KeyedTask<T>, signal: AbortSignal): Promise<T> => {
-    let running: Promise<T>;
+  const execute = async <T>(
+    key: string,
+    entry: KeyEntry,
+    task: KeyedTask<T>,
+    signal: AbortSignal,
+  ): Promise<T> => {
     try {
-      running = task(signal);
-    } catch (error) {
-      running = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return await task(signal);
+    } finally {
+      finish(key, entry);
     }
-    return running.finally(() => finish(key, entry));
   };
 
   return {

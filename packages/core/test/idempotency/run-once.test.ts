@@ -11,7 +11,6 @@ function setup() {
     pollIntervalMs: 100,
     clock,
     serializer: jsonResultSerializer,
-    signal: undefined,
   };
   return { clock, store, settings };
 }
@@ -23,7 +22,7 @@ describe('runOnce', () => {
     expect((await store.begin('batch:1:reply:2', { leaseMs: 1_000 })).status).toBe('started');
     let runs = 0;
     const callers = [1, 2, 3].map(() =>
-      runOnce(store, 'batch:1:reply:2', () => ++runs, settings as RunOnceSettings<number>),
+      runOnce(store, 'batch:1:reply:2', () => ++runs, settings as RunOnceSettings<number>, undefined),
     );
     await clock.advanceAsync(900);
     expect(runs).toBe(0);
@@ -35,17 +34,17 @@ describe('runOnce', () => {
   it('releases the key when fn fails, so the next delivery runs it again', async () => {
     const { store, settings } = setup();
     await expect(
-      runOnce(store, 'k', () => Promise.reject(new Error('send failed')), settings),
+      runOnce(store, 'k', () => Promise.reject(new Error('send failed')), settings, undefined),
     ).rejects.toThrow('send failed');
-    expect(await runOnce(store, 'k', () => 'sent', settings)).toBe('sent');
-    expect(await runOnce(store, 'k', () => 'again', settings)).toBe('sent');
+    expect(await runOnce(store, 'k', () => 'sent', settings, undefined)).toBe('sent');
+    expect(await runOnce(store, 'k', () => 'again', settings, undefined)).toBe('sent');
   });
 
   it('stops waiting with ABORTED when its signal aborts', async () => {
     const { clock, store, settings } = setup();
     await store.begin('busy', { leaseMs: 60_000 });
     const controller = new AbortController();
-    const waiting = runOnce(store, 'busy', () => 'never', { ...settings, signal: controller.signal }).catch(
+    const waiting = runOnce(store, 'busy', () => 'never', settings, controller.signal).catch(
       (error: unknown) => error,
     );
     await clock.advanceAsync(250);
@@ -56,11 +55,11 @@ describe('runOnce', () => {
 
   it('writes and reads the same records as idempotent()', async () => {
     const { clock, store, settings } = setup();
-    await runOnce(store, 'a', () => ({ replies: ['hi'] }), settings);
+    await runOnce(store, 'a', () => ({ replies: ['hi'] }), settings, undefined);
     expect(await idempotent(store, 'a', () => 'other', { ttlMs: 60_000, leaseMs: 1_000, clock })).toEqual({
       replies: ['hi'],
     });
     await idempotent(store, 'b', () => 42, { ttlMs: 60_000, leaseMs: 1_000, clock });
-    expect(await runOnce(store, 'b', () => 0, settings)).toBe(42);
+    expect(await runOnce(store, 'b', () => 0, settings, undefined)).toBe(42);
   });
 });
