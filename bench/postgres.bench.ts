@@ -17,7 +17,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -71,7 +71,7 @@ function loadAverage(): string {
 
 interface Rate {
   perSecond: number;
-  /** Node's CPU time (user + system) per call, µs; undefined for pgbench. */
+  /** The client's CPU time (user + system) per call, µs: this Node process, or pgbench's. */
   cpuMicros?: number;
 }
 
@@ -100,38 +100,57 @@ async function measure(
   };
 }
 
+/** `/usr/bin/time` (GNU time), when installed, reports pgbench's own CPU time. */
+const timeCommand = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
 async function pgbench(clients: number, scriptPath: string, seconds = roundSeconds): Promise<Rate> {
-  const { stdout } = await run(
-    'pgbench',
-    [
-      '-n',
-      '-M',
-      'extended',
-      '-c',
-      String(clients),
-      '-j',
-      String(Math.min(clients, 2)),
-      '-T',
-      String(seconds),
-      '-f',
-      scriptPath,
-      '-D',
-      `now=${Date.now()}`,
-      '-D',
-      `lease=${leaseMs}`,
-      '-h',
-      target.hostname,
-      '-p',
-      target.port || '5432',
-      '-U',
-      decodeURIComponent(target.username || 'postgres'),
-      target.pathname.slice(1) || 'test',
-    ],
+  const pgbenchArguments = [
+    '-n',
+    '-M',
+    'extended',
+    '-c',
+    String(clients),
+    '-j',
+    String(Math.min(clients, 2)),
+    '-T',
+    String(seconds),
+    '-f',
+    scriptPath,
+    '-D',
+    `now=${Date.now()}`,
+    '-D',
+    `lease=${leaseMs}`,
+    '-h',
+    target.hostname,
+    '-p',
+    target.port || '5432',
+    '-U',
+    decodeURIComponent(target.username || 'postgres'),
+    target.pathname.slice(1) || 'test',
+  ];
+  const { stdout, stderr } = await run(
+    timeCommand ?? 'pgbench',
+    timeCommand === undefined
+      ? pgbenchArguments
+      : ['-f', 'pgbench-cpu %U %S', 'pgbench', ...pgbenchArguments],
     { timeout: 60_000, env: { ...process.env, PGOPTIONS: `-c synchronous_commit=${synchronousCommit}` } },
   );
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
   if (tps?.[1] === undefined) throw new Error(`cannot read pgbench output:\n${stdout}`);
-  return { perSecond: Number(tps[1]) };
+  const transactions = /number of transactions actually processed: (\d+)/.exec(stdout)?.[1];
+  const cpu = /pgbench-cpu ([\d.]+) ([\d.]+)/.exec(stderr);
+  const rate: Rate = { perSecond: Number(tps[1]) };
+  if (cpu?.[1] !== undefined && cpu[2] !== undefined && transactions !== undefined) {
+    // GNU time counts in 10 ms ticks: about 1 µs per claim of resolution at these rates.
+    rate.cpuMicros = ((Number(cpu[1]) + Number(cpu[2])) * 1e6) / Number(transactions);
+  }
+  return rate;
+}
+
+/** The median client CPU per claim of `rates`, e.g. `62 µs` (`?` when not measured). */
+function cpuMedian(rates: readonly Rate[]): string {
+  const measured = rates.flatMap((rate) => (rate.cpuMicros === undefined ? [] : [rate.cpuMicros]));
+  return measured.length === 0 ? '?' : `${median(measured).toFixed(0)} µs`;
 }
 
 function median(values: readonly number[]): number {
@@ -202,11 +221,11 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
     );
 
     const lines = [
-      '| clients | Botkeel PostgresDedupeStore claims/s | plain `pg` pool, same SQL | pgbench tps, same SQL | Botkeel / pgbench (best of each) | Botkeel / pgbench per round (min–max, median) | Node CPU per claim: Botkeel / plain `pg` (median) | load average per round |',
+      '| clients | Botkeel PostgresDedupeStore claims/s | plain `pg` pool, same SQL | pgbench tps, same SQL | Botkeel / pgbench (best of each) | Botkeel / pgbench per round (min–max, median) | client CPU per claim: Botkeel / plain `pg` / pgbench (median) | load average per round |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     const detail = [
-      '| clients | round | Botkeel claims/s (CPU µs/claim) | plain `pg` (CPU µs/claim) | pgbench tps | Botkeel / pgbench | load average |',
+      '| clients | round | Botkeel claims/s (CPU µs/claim) | plain `pg` (CPU µs/claim) | pgbench tps (CPU µs/claim) | Botkeel / pgbench | load average |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     for (const clients of clientCounts) {
@@ -254,7 +273,7 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
           throw new Error('round incomplete');
         results.push({ ours, plain, theirs, load: loadAverage() });
         detail.push(
-          `| ${clients} | ${round + 1} | ${ours.perSecond.toFixed(0)} (${(ours.cpuMicros ?? 0).toFixed(0)}) | ${plain.perSecond.toFixed(0)} (${(plain.cpuMicros ?? 0).toFixed(0)}) | ${theirs.perSecond.toFixed(0)} | ${(ours.perSecond / theirs.perSecond).toFixed(2)}× | ${loadAverage()} |`,
+          `| ${clients} | ${round + 1} | ${ours.perSecond.toFixed(0)} (${(ours.cpuMicros ?? 0).toFixed(0)}) | ${plain.perSecond.toFixed(0)} (${(plain.cpuMicros ?? 0).toFixed(0)}) | ${theirs.perSecond.toFixed(0)} (${theirs.cpuMicros?.toFixed(0) ?? '?'}) | ${(ours.perSecond / theirs.perSecond).toFixed(2)}× | ${loadAverage()} |`,
         );
       }
       const best = (pick: (result: (typeof results)[number]) => Rate) =>
@@ -263,7 +282,7 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
       const ours = best((result) => result.ours);
       const theirs = best((result) => result.theirs);
       lines.push(
-        `| ${clients} | ${ours.toFixed(0)} | ${best((result) => result.plain).toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / theirs).toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×, ${median(ratios).toFixed(2)}× | ${median(results.map((result) => result.ours.cpuMicros ?? 0)).toFixed(0)} µs / ${median(results.map((result) => result.plain.cpuMicros ?? 0)).toFixed(0)} µs | ${results.map((result) => result.load).join(', ')} |`,
+        `| ${clients} | ${ours.toFixed(0)} | ${best((result) => result.plain).toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / theirs).toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×, ${median(ratios).toFixed(2)}× | ${cpuMedian(results.map((result) => result.ours))} / ${cpuMedian(results.map((result) => result.plain))} / ${cpuMedian(results.map((result) => result.theirs))} | ${results.map((result) => result.load).join(', ')} |`,
       );
     }
 
