@@ -4,6 +4,8 @@ import { type PatternView, type SanitizerPattern } from './sanitizer-types.js';
 
 /** A pattern prepared for matching: flags stripped of `g`/`y` so it keeps no state between calls. */
 export interface CompiledPattern {
+  /** Position in the set, for flag arrays. */
+  readonly index: number;
   readonly definition: SanitizerPattern;
   readonly expression: RegExp;
   /** The same expression with the `g` flag, for searching a window from a chosen index. */
@@ -27,13 +29,18 @@ interface ViewIndex {
   readonly anchorScanner: RegExp | undefined;
   /** Anchor → patterns to run when it (or an anchor containing it) occurs. */
   readonly candidatesByAnchor: ReadonlyMap<string, readonly CompiledPattern[]>;
+  /** Anchor → its number in this view. */
+  readonly anchorIds: ReadonlyMap<string, number>;
+  /** `triggers[pattern.index * anchorCount + anchorId]` is 1 when that anchor brings that pattern. */
+  readonly triggers: Uint8Array;
+  readonly anchorCount: number;
   /** Scanners without some anchors, for hostile repetition. */
   readonly reducedScanners: Map<string, RegExp | undefined>;
 }
 
 const escapeExpression = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
-function indexView(patterns: readonly CompiledPattern[]): ViewIndex {
+function indexView(patterns: readonly CompiledPattern[], patternCount: number): ViewIndex {
   const unanchored: CompiledPattern[] = [];
   const byAnchor = new Map<string, CompiledPattern[]>();
   for (const pattern of patterns) {
@@ -59,10 +66,20 @@ function indexView(patterns: readonly CompiledPattern[]): ViewIndex {
     }
     candidatesByAnchor.set(anchor, [...candidates]);
   }
+  const anchorIds = new Map(anchors.map((anchor, id) => [anchor, id]));
+  const anchorCount = anchors.length;
+  const triggers = new Uint8Array(patternCount * anchorCount);
+  for (const [anchor, candidates] of candidatesByAnchor) {
+    const id = anchorIds.get(anchor) ?? 0;
+    for (const pattern of candidates) triggers[pattern.index * anchorCount + id] = 1;
+  }
   return {
     unanchored,
     anchorScanner: buildScanner(anchors),
     candidatesByAnchor,
+    anchorIds,
+    triggers,
+    anchorCount,
     reducedScanners: new Map(),
   };
 }
@@ -70,9 +87,25 @@ function indexView(patterns: readonly CompiledPattern[]): ViewIndex {
 /** Repeated hits of anchors already seen before the scanner drops them. */
 const maxRepeatedHits = 256;
 
+/**
+ * One expression finding the longest anchor at each position. Anchors are grouped by first character
+ * (`i(?:gnore|nstruc)|…`), which the regular expression engine rejects faster than one flat
+ * alternation; within a group the longest comes first, so the hits are the same.
+ */
 function buildScanner(anchors: readonly string[]): RegExp | undefined {
-  const sorted = [...anchors].sort((left, right) => right.length - left.length);
-  return sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeExpression).join('|'), 'g');
+  if (anchors.length === 0) return undefined;
+  const groups = new Map<string, string[]>();
+  for (const anchor of anchors) {
+    const first = anchor.charAt(0);
+    groups.set(first, [...(groups.get(first) ?? []), anchor]);
+  }
+  const alternatives = [...groups].map(([first, members]) => {
+    const rests = members
+      .sort((left, right) => right.length - left.length)
+      .map((member) => escapeExpression(member.slice(1)));
+    return `${escapeExpression(first)}(?:${rests.join('|')})`;
+  });
+  return new RegExp(alternatives.join('|'), 'g');
 }
 
 /** A scanner for the anchors of `index` minus `seen` (compiled once per set, cache bounded). */
@@ -90,12 +123,15 @@ function scannerWithout(index: ViewIndex, seen: ReadonlySet<string>): RegExp | u
 /** The built-in and extra patterns, indexed by view and anchor so most messages run few of them. */
 export class PatternSet {
   private readonly views: Record<PatternView, ViewIndex>;
+  /** Scratch flags: which patterns the current view's anchors brought (reset after each view). */
+  private readonly isCandidate: Uint8Array;
 
   constructor(patterns: readonly SanitizerPattern[]) {
-    const compiled = patterns.map((definition): CompiledPattern => {
+    const compiled = patterns.map((definition, index): CompiledPattern => {
       const flags = definition.pattern.flags.replace(/[gy]/g, '');
       const bounds = measureExpression(definition.pattern);
       return {
+        index,
         definition,
         expression: new RegExp(definition.pattern.source, flags),
         windowExpression: new RegExp(definition.pattern.source, `${flags}g`),
@@ -103,9 +139,16 @@ export class PatternSet {
         margin: bounds.context + 1,
       };
     });
+    this.isCandidate = new Uint8Array(compiled.length);
     this.views = {
-      words: indexView(compiled.filter((pattern) => (pattern.definition.view ?? 'words') === 'words')),
-      symbols: indexView(compiled.filter((pattern) => pattern.definition.view === 'symbols')),
+      words: indexView(
+        compiled.filter((pattern) => (pattern.definition.view ?? 'words') === 'words'),
+        compiled.length,
+      ),
+      symbols: indexView(
+        compiled.filter((pattern) => pattern.definition.view === 'symbols'),
+        compiled.length,
+      ),
     };
   }
 
@@ -118,8 +161,9 @@ export class PatternSet {
   }
 
   private matchView(index: ViewIndex, text: string): PatternMatch[] {
-    const candidates = new Set<CompiledPattern>(index.unanchored);
-    const hits: AnchorHit[] = [];
+    const candidates: CompiledPattern[] = [...index.unanchored];
+    const hits = hitBuffers;
+    let hitCount = 0;
     let isSaturated = false;
     let scanner = index.anchorScanner;
     if (scanner !== undefined && text.length > 0) {
@@ -130,11 +174,21 @@ export class PatternSet {
       while (found !== null) {
         const anchor = found[0];
         const next = found.index + 1;
-        hits.push({ anchor, start: found.index });
+        if (hitCount < maxRecordedHits) {
+          hits.starts[hitCount] = found.index;
+          hits.lengths[hitCount] = anchor.length;
+          hits.anchorIds[hitCount] = index.anchorIds.get(anchor) ?? 0;
+          hitCount += 1;
+        } else isSaturated = true;
         if (seen.has(anchor)) repeatedHits += 1;
         else {
           seen.add(anchor);
-          for (const pattern of index.candidatesByAnchor.get(anchor) ?? []) candidates.add(pattern);
+          for (const pattern of index.candidatesByAnchor.get(anchor) ?? []) {
+            if (this.isCandidate[pattern.index] === 0) {
+              this.isCandidate[pattern.index] = 1;
+              candidates.push(pattern);
+            }
+          }
         }
         if (repeatedHits > maxRepeatedHits) {
           // Hostile repetition ("::::", "----"): continue with a scanner for the anchors not seen yet.
@@ -150,21 +204,33 @@ export class PatternSet {
     }
     const matches: PatternMatch[] = [];
     for (const pattern of candidates) {
+      this.isCandidate[pattern.index] = 0;
       const matched =
         isSaturated || !Number.isFinite(pattern.maxLength) || pattern.definition.anchors === undefined
           ? pattern.expression.exec(text)?.[0]
-          : matchInWindows(pattern, text, hits, index.candidatesByAnchor);
+          : matchInWindows(pattern, text, hits, hitCount, index);
       if (matched !== undefined) matches.push({ pattern, matched });
     }
     return matches;
   }
 }
 
-/** Where the anchor scanner found an anchor. */
-interface AnchorHit {
-  readonly anchor: string;
-  readonly start: number;
+/** Most anchor hits recorded per view; past it, patterns scan the whole text (hostile input). */
+const maxRecordedHits = 4096;
+
+/** Where the anchor scanner found anchors: start, length and anchor number of each hit. */
+interface AnchorHits {
+  readonly starts: Int32Array;
+  readonly lengths: Int32Array;
+  readonly anchorIds: Int32Array;
 }
+
+/** Reused for every view (matching is synchronous and never re-entered). */
+const hitBuffers: AnchorHits = {
+  starts: new Int32Array(maxRecordedHits),
+  lengths: new Int32Array(maxRecordedHits),
+  anchorIds: new Int32Array(maxRecordedHits),
+};
 
 /**
  * Runs a bounded pattern only in windows around the hits of its anchors. Every match contains an
@@ -173,22 +239,26 @@ interface AnchorHit {
  * window sees everything the expression can read are accepted. So the first accepted match is the
  * whole-text match (the same leftmost match), found without scanning the rest of the text.
  */
-export function matchInWindows(
+function matchInWindows(
   pattern: CompiledPattern,
   text: string,
-  hits: readonly AnchorHit[],
-  candidatesByAnchor: ReadonlyMap<string, readonly CompiledPattern[]>,
+  hits: AnchorHits,
+  hitCount: number,
+  index: ViewIndex,
 ): string | undefined {
   const { maxLength, margin, windowExpression } = pattern;
   const length = text.length;
+  const row = pattern.index * index.anchorCount;
   let windowStart = -1;
   let windowEnd = -1;
-  for (let index = 0; index <= hits.length; index += 1) {
-    const hit = hits[index];
-    if (hit !== undefined) {
-      if (!(candidatesByAnchor.get(hit.anchor) ?? []).includes(pattern)) continue;
-      const start = Math.max(0, hit.start - maxLength - margin);
-      const end = Math.min(length, hit.start + hit.anchor.length + maxLength + margin);
+  for (let hit = 0; hit <= hitCount; hit += 1) {
+    let start = 0;
+    let end = 0;
+    if (hit < hitCount) {
+      if (index.triggers[row + (hits.anchorIds[hit] ?? 0)] !== 1) continue;
+      const hitStart = hits.starts[hit] ?? 0;
+      start = Math.max(0, hitStart - maxLength - margin);
+      end = Math.min(length, hitStart + (hits.lengths[hit] ?? 0) + maxLength + margin);
       if (windowStart < 0) {
         windowStart = start;
         windowEnd = end;
@@ -208,9 +278,9 @@ export function matchInWindows(
       windowExpression.lastIndex = 0;
       if (found !== null && found.index + windowStart <= acceptEnd) return found[0];
     }
-    if (hit === undefined) return undefined;
-    windowStart = Math.max(0, hit.start - maxLength - margin);
-    windowEnd = Math.min(length, hit.start + hit.anchor.length + maxLength + margin);
+    if (hit >= hitCount) return undefined;
+    windowStart = start;
+    windowEnd = end;
   }
   return undefined;
 }

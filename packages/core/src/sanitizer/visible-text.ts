@@ -39,15 +39,29 @@ function isInvisibleUnit(code: number): boolean {
   );
 }
 
-/** Per code unit: 1 when it is removed (invisible, control) or a surrogate that needs a closer look. */
-const suspectUnits = new Uint8Array(0x10000);
-for (let code = 0; code < 0x10000; code += 1) {
-  suspectUnits[code] = isInvisibleUnit(code) || (code >= 0xd800 && code <= 0xdfff) ? 1 : 0;
-}
+const classOther = 0;
+const classSuspect = 1;
+const classBase64Only = 2;
+const classHexDigit = 3;
+const classHexSeparator = 4;
 
-const kindBase64Only = 1;
-const kindHexDigit = 2;
-const kindHexSeparator = 3;
+/**
+ * Per code unit: removed or needing a closer look (invisible, control, surrogate), a base64-only
+ * character, a hex digit (also base64), a hex-run separator (space, `:`, `\`, `x`), or other.
+ */
+const unitClasses = new Uint8Array(0x10000);
+for (let code = 0; code < 0x10000; code += 1) {
+  if (isInvisibleUnit(code) || (code >= 0xd800 && code <= 0xdfff)) unitClasses[code] = classSuspect;
+  else if (code < 128) {
+    const kind = asciiKinds[code] ?? 0;
+    if (kind === 1) unitClasses[code] = classBase64Only;
+    else if (kind === 2) unitClasses[code] = classHexDigit;
+    else if (kind === 3 || code === 0x78) unitClasses[code] = classHexSeparator;
+    else unitClasses[code] = classOther;
+  }
+}
+// 'x' is a base64 character too; it stays one, and the hex tracking below treats it as a separator.
+unitClasses[0x78] = classBase64Only;
 
 /**
  * One pass that tells whether the input needs any removal and, on the way, whether it can hold
@@ -60,16 +74,16 @@ function scanUnits(input: string): { hasSuspect: boolean; runs: PossibleRuns } {
   let hexDigits = 0;
   for (let index = 0; index < input.length; index += 1) {
     const code = input.charCodeAt(index);
-    if (suspectUnits[code] === 1) return { hasSuspect: true, runs: { hasBase64, hasHex } };
-    const kind = code < 128 ? (asciiKinds[code] ?? 0) : 0;
-    if (kind === kindBase64Only || kind === kindHexDigit) {
+    const unitClass = unitClasses[code] ?? classOther;
+    if (unitClass === classSuspect) return { hasSuspect: true, runs: { hasBase64, hasHex } };
+    if (unitClass === classBase64Only || unitClass === classHexDigit) {
       base64Length += 1;
       if (base64Length >= minimumBase64Run) hasBase64 = true;
     } else base64Length = 0;
-    if (kind === kindHexDigit) {
+    if (unitClass === classHexDigit) {
       hexDigits += 1;
       if (hexDigits >= minimumHexRun) hasHex = true;
-    } else if (kind !== kindHexSeparator && code !== 0x78) hexDigits = 0;
+    } else if (unitClass !== classHexSeparator && code !== 0x78) hexDigits = 0;
   }
   return { hasSuspect: false, runs: { hasBase64, hasHex } };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEncodedPayloads } from '../../src/sanitizer/encoded-payloads.js';
+import { decodeEncodedPayloads, possibleRuns } from '../../src/sanitizer/encoded-payloads.js';
 import { buildMatchingViews } from '../../src/sanitizer/matching-views.js';
 import { toVisibleText } from '../../src/sanitizer/visible-text.js';
 import { buildWordsCarefully, foldToLatin } from './reference-views.js';
@@ -130,6 +130,27 @@ describe('matching views against the reference implementation', () => {
         expect(buildMatchingViews(text)).toEqual(referenceViews(text));
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('visible-text scan', () => {
+  it('tells where base64/hex runs can be exactly as the separate pass does', () => {
+    const unit = fc.constantFrom(
+      ...['a', 'F', '0', 'x', 'Z', '+', '/', '_', '-', '=', ' ', ':', '\\', '.', 'я', '\n'],
+      'QUJDREVGR0hJ',
+      'deadbeef0123',
+      '0a:1b:2c:',
+      '\\x4f\\x6b',
+      '4f 6b 21 ',
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 120 }), (units) => {
+        const text = units.join('');
+        const visible = toVisibleText(text, 10_000);
+        expect(visible.runs).toEqual(possibleRuns(text));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
