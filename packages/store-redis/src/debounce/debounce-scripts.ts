@@ -1,32 +1,40 @@
 import { RedisScript } from '../internal/redis-script.js';
 
 // Key layout of one shard (every key carries the shard's hash tag, so each script stays in one slot):
-//   {base}ready          ZSET chat -> due time of its pending burst, only while the chat has no claimed batch
-//   {base}leases         ZSET chat -> lease end of its claimed batch
-//   {base}p:{chat}       LIST items of the pending burst, in push order
-//   {base}pm:{chat}      HASH pending burst: first (ms), due (ms), batch (id given at its first push)
-//   {base}c:{chat}       LIST items of the claimed batch
-//   {base}cm:{chat}      HASH claimed batch: the pending hash renamed at the claim (first, due, batch)
-//                        plus redeliveries (deliveries − 1; absent on the first delivery)
+//   {base}ready      ZSET chat -> due time of its pending burst, only while the chat has no claimed batch
+//   {base}leases     ZSET chat -> lease end of its claimed batch
+//   {base}p:{chat}   LIST the pending burst: its header, then the items in push order
+//   {base}c:{chat}   LIST the claimed batch: the pending list renamed at the claim (header, items)
+// The header is one string: "batch first due redeliveries" (the batch id given at the burst's first
+// push, its first push and due time in ms, and deliveries − 1). Keeping it in the list makes a claim
+// two commands (RENAME, LRANGE) and an ack's check-and-remove a read of one element.
 // Scripts derive the per-chat keys from {base} (passed in ARGV) and the chat; they share the tag.
 
+/** The Lua pattern of a header: batch, first, due, redeliveries. */
+const header = `'^(%S+) (%S+) (%S+) (%d+)$'`;
+
 /**
- * KEYS: ready, items, pending meta, claimed meta.
+ * KEYS: ready, pending list, claimed list.
  * ARGV: chat, item, quietMs, maxWaitMs, maxItems, nowMs, batch id for a new burst.
  * Returns {count, dueAtMs}.
  */
 export const pushScript = new RedisScript(
   'debounce-push',
   `local now = tonumber(ARGV[6])
-local meta = redis.call('HMGET', KEYS[3], 'first', 'due')
-local isNew = meta[1] == false
+local current = redis.call('LINDEX', KEYS[2], 0)
+local batch = ARGV[7]
 local first = now
 local previousDue = nil
-if not isNew then
-  first = tonumber(meta[1])
-  previousDue = tonumber(meta[2])
+local count
+if current then
+  local currentBatch, currentFirst, currentDue = string.match(current, ${header})
+  batch = currentBatch
+  first = tonumber(currentFirst)
+  previousDue = tonumber(currentDue)
+  count = redis.call('RPUSH', KEYS[2], ARGV[2]) - 1
+else
+  count = 1
 end
-local count = redis.call('RPUSH', KEYS[2], ARGV[2])
 local maxItems = tonumber(ARGV[5])
 local due
 if count >= maxItems then
@@ -35,21 +43,22 @@ else
   due = math.min(first + tonumber(ARGV[4]), now + tonumber(ARGV[3]))
 end
 local dueText = string.format('%.17g', due)
-if isNew then
-  redis.call('HSET', KEYS[3], 'first', ARGV[6], 'batch', ARGV[7], 'due', dueText)
+local head = batch .. ' ' .. string.format('%.17g', first) .. ' ' .. dueText .. ' 0'
+if current then
+  redis.call('LSET', KEYS[2], 0, head)
 else
-  redis.call('HSET', KEYS[3], 'due', dueText)
+  redis.call('RPUSH', KEYS[2], head, ARGV[2])
 end
-if redis.call('EXISTS', KEYS[4]) == 0 then redis.call('ZADD', KEYS[1], dueText, ARGV[1]) end
+if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('ZADD', KEYS[1], dueText, ARGV[1]) end
 return {count, dueText}`,
 );
 
 /**
  * KEYS: ready, leases. ARGV: nowMs, leaseMs, limit, dueBeforeMs, base.
  * First hands out again the claimed batches whose lease ended (same id, one more delivery), then
- * claims due pending bursts, earliest first: the pending list and hash are renamed into the claimed
- * ones (no copy), and the sorted sets are updated with one command per call, not per batch.
- * Returns {chat, batch, due, deliveries, {items}} per batch.
+ * claims due pending bursts, earliest first: each pending list is renamed into the claimed one (no
+ * copy), and the sorted sets are updated with one command per call, not per batch.
+ * Returns {chat, deliveries, {header, items...}} per batch.
  */
 export const claimDueScript = new RedisScript(
   'debounce-claim-due',
@@ -67,13 +76,15 @@ local function each(command, key, list, step)
 end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, limit)
 for _, chat in ipairs(expired) do
-  local meta = base .. 'cm:' .. chat
-  local fields = redis.call('HMGET', meta, 'batch', 'due')
-  if fields[1] then
-    local deliveries = redis.call('HINCRBY', meta, 'redeliveries', 1) + 1
+  local claimed = base .. 'c:' .. chat
+  local current = redis.call('LINDEX', claimed, 0)
+  if current then
+    local batch, first, due, redeliveries = string.match(current, ${header})
+    redeliveries = tonumber(redeliveries) + 1
+    redis.call('LSET', claimed, 0, batch .. ' ' .. first .. ' ' .. due .. ' ' .. redeliveries)
     leased[#leased + 1] = leaseEnd
     leased[#leased + 1] = chat
-    out[#out + 1] = {chat, fields[1], fields[2], deliveries, redis.call('LRANGE', base .. 'c:' .. chat, 0, -1)}
+    out[#out + 1] = {chat, redeliveries + 1, redis.call('LRANGE', claimed, 0, -1)}
   else
     dropped[#dropped + 1] = chat
   end
@@ -83,15 +94,12 @@ if #out < limit then
   local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[4], 'LIMIT', 0, limit - #out)
   if #due > 0 then each('ZREM', KEYS[1], due, 1) end
   for _, chat in ipairs(due) do
-    local pendingMeta = base .. 'pm:' .. chat
-    local fields = redis.call('HMGET', pendingMeta, 'batch', 'due')
-    if fields[1] then
-      local claimed = base .. 'c:' .. chat
-      redis.call('RENAME', base .. 'p:' .. chat, claimed)
-      redis.call('RENAME', pendingMeta, base .. 'cm:' .. chat)
+    local claimed = base .. 'c:' .. chat
+    -- The sorted set holds a chat only while its pending list exists and nothing is claimed.
+    if redis.pcall('RENAME', base .. 'p:' .. chat, claimed)['err'] == nil then
       leased[#leased + 1] = leaseEnd
       leased[#leased + 1] = chat
-      out[#out + 1] = {chat, fields[1], fields[2], 1, redis.call('LRANGE', claimed, 0, -1)}
+      out[#out + 1] = {chat, 1, redis.call('LRANGE', claimed, 0, -1)}
     end
   end
 end
@@ -111,14 +119,18 @@ local out = {}
 local done = {}
 for index = 2, #ARGV, 2 do
   local chat = ARGV[index]
-  local meta = base .. 'cm:' .. chat
-  if redis.call('HGET', meta, 'batch') ~= ARGV[index + 1] then
+  local claimed = base .. 'c:' .. chat
+  local current = redis.call('LINDEX', claimed, 0)
+  if not current or string.match(current, '^(%S+) ') ~= ARGV[index + 1] then
     out[#out + 1] = 0
   else
-    redis.call('DEL', meta, base .. 'c:' .. chat)
+    redis.call('DEL', claimed)
     done[#done + 1] = chat
-    local due = redis.call('HGET', base .. 'pm:' .. chat, 'due')
-    if due then redis.call('ZADD', KEYS[1], due, chat) end
+    local waiting = redis.call('LINDEX', base .. 'p:' .. chat, 0)
+    if waiting then
+      local _, _, due = string.match(waiting, ${header})
+      redis.call('ZADD', KEYS[1], due, chat)
+    end
     out[#out + 1] = 1
   end
 end
@@ -126,10 +138,11 @@ if #done > 0 then redis.call('ZREM', KEYS[2], unpack(done)) end
 return out`,
 );
 
-/** KEYS: leases, claimed meta. ARGV: chat, batch id, new lease end. */
+/** KEYS: leases, claimed list. ARGV: chat, batch id, new lease end. */
 export const extendLeaseScript = new RedisScript(
   'debounce-extend-lease',
-  `if redis.call('HGET', KEYS[2], 'batch') ~= ARGV[2] then return 0 end
+  `local current = redis.call('LINDEX', KEYS[2], 0)
+if not current or string.match(current, '^(%S+) ') ~= ARGV[2] then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`,
 );

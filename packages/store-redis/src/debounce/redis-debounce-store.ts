@@ -35,7 +35,7 @@ const optionsSchema = z.object({
   shards: z.number().int().min(1).max(1_024).optional(),
 });
 
-type BatchReply = [string, string, string, number, string[]];
+type BatchReply = [string, number, string[]];
 
 /** The most acks one script call applies (a bound on how long one call holds Redis). */
 const maxAcksPerCall = 256;
@@ -50,7 +50,8 @@ const maxAcksPerCall = 256;
  * Time: the port passes the caller's `nowMs` to every call, so due times and leases are by the
  * instances' clocks (keep them NTP-synced; a skew of S ms shifts flushes by at most S ms).
  *
- * Keys: `{keyPrefix}:debounce:{{shard}}:ready|leases|p:{chat}|pm:{chat}|c:{chat}|cm:{chat}`.
+ * Keys: `{keyPrefix}:debounce:{{shard}}:ready|leases|p:{chat}|c:{chat}` (the pending and the claimed
+ * burst of a chat are each one list: a header, then the items).
  *
  * @example
  * ```ts
@@ -91,7 +92,7 @@ export class RedisDebounceStore implements DebounceStore {
     const reply = (await this.executor.run('debounce push', () =>
       pushScript.run(
         this.client,
-        [shard.ready, `${shard.base}p:${key}`, `${shard.base}pm:${key}`, `${shard.base}cm:${key}`],
+        [shard.ready, `${shard.base}p:${key}`, `${shard.base}c:${key}`],
         [key, item, window.quietMs, window.maxWaitMs, window.maxItems, nowMs, randomUUID()],
       ),
     )) as [number, string];
@@ -115,7 +116,10 @@ export class RedisDebounceStore implements DebounceStore {
           [nowMs, leaseMs, remaining, dueBeforeMs, shard.base],
         ),
       )) as BatchReply[];
-      for (const [key, batchId, dueAt, deliveries, items] of reply) {
+      for (const [key, deliveries, list] of reply) {
+        // The list starts with the batch's header: "batch first due redeliveries".
+        const [header = '', ...items] = list;
+        const [batchId = '', , dueAt] = header.split(' ');
         batches.push({ key, batchId, items, dueAtMs: Number(dueAt), deliveries });
       }
     }
@@ -160,7 +164,7 @@ export class RedisDebounceStore implements DebounceStore {
     const reply = await this.executor.run('debounce extendLease', () =>
       extendLeaseScript.run(
         this.client,
-        [shard.leases, `${shard.base}cm:${key}`],
+        [shard.leases, `${shard.base}c:${key}`],
         [key, batchId, nowMs + leaseMs],
       ),
     );
