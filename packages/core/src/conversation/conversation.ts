@@ -19,7 +19,7 @@ import {
 } from './conversation-types.js';
 import { type EscalationEmitted, handoffStateOf } from './escalation.js';
 import { type MachineSnapshot, restoreActor, snapshotOf } from './restore-actor.js';
-import { waitUntilSettled } from './settle.js';
+import { isSettled, waitUntilSettled } from './settle.js';
 import { findTurnRecord, type TurnRecord, withoutTurnRecords, withTurnRecord } from './turn-records.js';
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -197,14 +197,27 @@ export function createConversation<TMachine extends AnyStateMachine>(
     let finalSnapshot: MachineSnapshot;
     try {
       actor.start();
-      const settle = (): Promise<void> =>
-        waitUntilSettled(actor as AnyActorRef, { clock, deadlineMs, timeoutMs: settleTimeoutMs, signal });
+      // Most turns settle synchronously (no invoked actor running): no promise to wait for then.
+      const settle = (): Promise<void> | undefined => {
+        if (!isSettled(actor as AnyActorRef)) {
+          return waitUntilSettled(actor as AnyActorRef, {
+            clock,
+            deadlineMs,
+            timeoutMs: settleTimeoutMs,
+            signal,
+          });
+        }
+        throwIfAborted(signal);
+        return undefined;
+      };
       if (snapshotOf(actor).status === 'active') {
-        await settle();
+        const settling = settle();
+        if (settling !== undefined) await settling;
         for (const event of events) {
           if (machineError !== undefined || snapshotOf(actor).status !== 'active') break;
           actor.send(event as never);
-          await settle();
+          const settlingEvent = settle();
+          if (settlingEvent !== undefined) await settlingEvent;
         }
       }
       if (machineError !== undefined) {

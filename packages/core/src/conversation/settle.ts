@@ -6,10 +6,11 @@ import { AbortedError, TimeoutError } from '../errors/subclasses.js';
  * A machine has settled when it is no longer active (done, stopped, failed) or has no child actor
  * running: every invoked or spawned actor (an LLM call as a promise actor, say) has finished.
  */
-function isSettled(actor: AnyActorRef): boolean {
+export function isSettled(actor: AnyActorRef): boolean {
   const snapshot = actor.getSnapshot() as { status: string; children?: Record<string, unknown> };
   if (snapshot.status !== 'active') return true;
-  return Object.keys(snapshot.children ?? {}).length === 0;
+  for (const id in snapshot.children) if (Object.hasOwn(snapshot.children, id)) return false;
+  return true;
 }
 
 /**
