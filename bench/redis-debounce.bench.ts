@@ -29,7 +29,7 @@ type ToWorker =
 type FromWorker =
   | { type: 'ready' }
   | { type: 'pushed' }
-  | { type: 'flushed'; lags: number[]; items: number }
+  | { type: 'flushed'; lags: number[]; dues: number[]; items: number }
   | { type: 'stopped' };
 
 if (process.argv[2] === 'worker') {
@@ -38,12 +38,14 @@ if (process.argv[2] === 'worker') {
   const client = await connect();
   let debouncer: Debouncer<string> | undefined;
   let lags: number[] = [];
+  let dues: number[] = [];
   let items = 0;
   const send = (message: FromWorker) => process.send?.(message);
   const report = setInterval(() => {
     if (lags.length === 0) return;
-    send({ type: 'flushed', lags, items });
+    send({ type: 'flushed', lags, dues, items });
     lags = [];
+    dues = [];
     items = 0;
   }, 50);
   process.on('message', (message: ToWorker) => {
@@ -58,6 +60,7 @@ if (process.argv[2] === 'worker') {
           codec: { encode: (item) => item, decode: (text) => text },
           onFlush: (_key, batch, { dueAtMs }) => {
             lags.push(Date.now() - dueAtMs);
+            dues.push(dueAtMs);
             items += batch.length;
           },
         });
@@ -75,7 +78,7 @@ if (process.argv[2] === 'worker') {
       } else {
         await debouncer?.stop();
         clearInterval(report);
-        if (lags.length > 0) send({ type: 'flushed', lags, items });
+        if (lags.length > 0) send({ type: 'flushed', lags, dues, items });
         client.disconnect();
         send({ type: 'stopped' });
         process.disconnect();
@@ -120,13 +123,13 @@ interface Worker {
   next(type: FromWorker['type']): Promise<FromWorker>;
 }
 
-function forkWorker(onFlushed: (lags: number[], items: number) => void): Promise<Worker> {
+function forkWorker(onFlushed: (lags: number[], dues: number[], items: number) => void): Promise<Worker> {
   const child = fork(fileURLToPath(import.meta.url), ['worker'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const waiting: { type: FromWorker['type']; resolve: (message: FromWorker) => void }[] = [];
   child.on('message', (message: FromWorker) => {
-    if (message.type === 'flushed') onFlushed(message.lags, message.items);
+    if (message.type === 'flushed') onFlushed(message.lags, message.dues, message.items);
     const index = waiting.findIndex((entry) => entry.type === message.type);
     if (index >= 0) waiting.splice(index, 1)[0]!.resolve(message);
   });
@@ -144,11 +147,20 @@ function forkWorker(onFlushed: (lags: number[], items: number) => void): Promise
 // one burst); lag = flush start − due time.
 async function flushLag(chats: number, keyPrefix: string) {
   const lags: number[] = [];
+  let firstDueMs = Number.POSITIVE_INFINITY;
+  let lastDueMs = 0;
+  let lastStartMs = 0;
   let flushedItems = 0;
   const workers = await Promise.all(
     Array.from({ length: 3 }, () =>
-      forkWorker((batchLags, items) => {
-        for (const lag of batchLags) lags.push(lag);
+      forkWorker((batchLags, dues, items) => {
+        batchLags.forEach((lag, index) => {
+          const dueMs = dues[index]!;
+          lags.push(lag);
+          firstDueMs = Math.min(firstDueMs, dueMs);
+          lastDueMs = Math.max(lastDueMs, dueMs);
+          lastStartMs = Math.max(lastStartMs, dueMs + lag);
+        });
         flushedItems += items;
       }),
     ),
@@ -184,6 +196,10 @@ async function flushLag(chats: number, keyPrefix: string) {
   return {
     pushesPerSecond: (chats * 3) / pushSeconds,
     flushes: lags.length,
+    // Bursts falling due per second (they fall due as fast as their last messages were pushed), and
+    // flushes started per second from the first due time to the last flush.
+    duePerSecond: (lags.length * 1_000) / Math.max(1, lastDueMs - firstDueMs),
+    flushesPerSecond: (lags.length * 1_000) / Math.max(1, lastStartMs - firstDueMs),
     flushedItems,
     ...quantiles(lags),
   };
@@ -217,6 +233,9 @@ async function main(): Promise<void> {
       `| ${label}: flushes / items delivered | ${result.flushes.toLocaleString('en-US')} / ${result.flushedItems.toLocaleString('en-US')} |`,
     );
     console.log(`| ${label}: flush lag after due, p50 / p99 | ${result.p50} ms / ${result.p99} ms |`);
+    console.log(
+      `| ${label}: bursts falling due / flushes started, per second | ${Math.round(result.duePerSecond).toLocaleString('en-US')} / ${Math.round(result.flushesPerSecond).toLocaleString('en-US')} |`,
+    );
   }
 
   let cursor = '0';

@@ -110,4 +110,36 @@ describe('RedisDebounceStore on Redis', () => {
     await store.ack('chat:0', next!.batchId);
     expect(await client.keys(`${keyPrefix}:*`)).toEqual([]);
   });
+
+  it('lets a claimDue carry the acks still waiting for their turn: one script call for both', async () => {
+    const keyPrefix = `${filePrefix}:ack-with-claim`;
+    let scriptCalls = 0;
+    const counted = new Proxy(client, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        const method = value as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          if (property === 'evalsha' || property === 'eval') scriptCalls += 1;
+          return method.apply(target, args);
+        };
+      },
+    });
+    const store = new RedisDebounceStore({ client: counted, keyPrefix });
+    for (const chat of ['a', 'b']) await store.push(chat, `${chat}/1`, window, 0);
+    const first = await store.claimDue({ nowMs: 1_000, leaseMs, limit: 10 });
+    expect(first).toHaveLength(2);
+    // A burst waits behind chat a's claimed batch; the ack in the same call makes it claimable.
+    await store.push('a', 'a/2', window, 1_000);
+    scriptCalls = 0;
+    const acked = Promise.all(first.map((batch) => store.ack(batch.key, batch.batchId)));
+    const next = await store.claimDue({ nowMs: 3_000, leaseMs, limit: 10 });
+    await acked;
+    expect(scriptCalls).toBe(1);
+    expect(next.map((batch) => ({ key: batch.key, items: batch.items }))).toEqual([
+      { key: 'a', items: ['a/2'] },
+    ]);
+    await store.ack('a', next[0]!.batchId);
+    expect(await client.keys(`${keyPrefix}:*`)).toEqual([]);
+  });
 });

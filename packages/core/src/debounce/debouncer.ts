@@ -191,15 +191,15 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     try {
       do {
         isPumpRequested = false;
-        const { isFull } = await claim();
+        const { claimed, isFull } = await claim();
+        // Let the handlers just started run their synchronous part and free their slots first, so
+        // the next claim asks for many batches instead of the one or two freed so far.
+        if (claimed > 0) await afterPendingMicrotasks();
         // With every slot busy, the next freed slot pumps again; no timer needed. A claim that
         // filled its slots may have left more due batches: claim again before asking the store
         // for its next due time.
         if (phase !== 'running' || busySlots >= concurrency) continue;
         if (isFull) {
-          // Let the handlers just started run their synchronous part and free their slots first,
-          // so the next claim asks for many batches instead of the one or two freed so far.
-          await afterPendingMicrotasks();
           isPumpRequested = true;
           continue;
         }

@@ -54,8 +54,44 @@ return {count, dueText}`,
 );
 
 /**
- * KEYS: ready, leases. ARGV: nowMs, leaseMs, limit, dueBeforeMs, base.
- * First hands out again the claimed batches whose lease ended (same id, one more delivery), then
+ * Lua applying the acks in ARGV from index `firstAck` on (chat, batch id pairs) of the shard whose
+ * key base is `base`: per ack, removes the claimed batch when the id matches (a stale id is
+ * ignored) and makes a waiting burst of the chat ready. KEYS[1] = ready, KEYS[2] = leases.
+ */
+const applyAcks = `local acked = {}
+for index = firstAck, #ARGV, 2 do
+  local chat = ARGV[index]
+  local claimed = base .. 'c:' .. chat
+  local current = redis.call('LINDEX', claimed, 0)
+  if current and string.match(current, '^(%S+) ') == ARGV[index + 1] then
+    redis.call('DEL', claimed)
+    acked[#acked + 1] = chat
+    local waiting = redis.call('LINDEX', base .. 'p:' .. chat, 0)
+    if waiting then
+      local _, _, due = string.match(waiting, ${header})
+      redis.call('ZADD', KEYS[1], due, chat)
+    end
+  end
+end
+if #acked > 0 then redis.call('ZREM', KEYS[2], unpack(acked)) end`;
+
+/**
+ * KEYS: ready, leases. ARGV: base, then chat and batch id of every ack (acks of one shard coalesced
+ * into one call). Per ack: removes the claimed batch when the id matches (a stale id is ignored);
+ * a waiting burst of the chat becomes ready.
+ */
+export const ackScript = new RedisScript(
+  'debounce-ack',
+  `local base = ARGV[1]
+local firstAck = 2
+${applyAcks}
+return 1`,
+);
+
+/**
+ * KEYS: ready, leases. ARGV: nowMs, leaseMs, limit, dueBeforeMs, base, then the chat and batch id
+ * of acks waiting to be sent (applied first, like {@link ackScript}: one round trip for the acks
+ * of the batches just handled and the claim of the next ones). First hands out again the claimed batches whose lease ended (same id, one more delivery), then
  * claims due pending bursts, earliest first: each pending list is renamed into the claimed one (no
  * copy), and the sorted sets are updated with one command per call, not per batch.
  * Returns {chat, deliveries, {header, items...}} per batch.
@@ -66,6 +102,8 @@ export const claimDueScript = new RedisScript(
 local leaseEnd = string.format('%.17g', now + tonumber(ARGV[2]))
 local limit = tonumber(ARGV[3])
 local base = ARGV[5]
+local firstAck = 6
+${applyAcks}
 local out = {}
 local leased = {}
 local dropped = {}
@@ -104,37 +142,6 @@ if #out < limit then
   end
 end
 if #leased > 0 then each('ZADD', KEYS[2], leased, 2) end
-return out`,
-);
-
-/**
- * KEYS: ready, leases. ARGV: base, then chat and batch id of every ack (acks of one shard coalesced
- * into one call). Per ack: removes the claimed batch when the id matches (a stale id is ignored);
- * a waiting burst of the chat becomes ready. Returns per ack 1 (removed) or 0 (stale).
- */
-export const ackScript = new RedisScript(
-  'debounce-ack',
-  `local base = ARGV[1]
-local out = {}
-local done = {}
-for index = 2, #ARGV, 2 do
-  local chat = ARGV[index]
-  local claimed = base .. 'c:' .. chat
-  local current = redis.call('LINDEX', claimed, 0)
-  if not current or string.match(current, '^(%S+) ') ~= ARGV[index + 1] then
-    out[#out + 1] = 0
-  else
-    redis.call('DEL', claimed)
-    done[#done + 1] = chat
-    local waiting = redis.call('LINDEX', base .. 'p:' .. chat, 0)
-    if waiting then
-      local _, _, due = string.match(waiting, ${header})
-      redis.call('ZADD', KEYS[1], due, chat)
-    end
-    out[#out + 1] = 1
-  end
-end
-if #done > 0 then redis.call('ZREM', KEYS[2], unpack(done)) end
 return out`,
 );
 

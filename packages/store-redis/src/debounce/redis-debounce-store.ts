@@ -109,13 +109,20 @@ export class RedisDebounceStore implements DebounceStore {
     for (let offset = 0; offset < this.shards.length && batches.length < limit; offset += 1) {
       const shard = this.shards[(first + offset) % this.shards.length] as Shard;
       const remaining = limit - batches.length;
-      const reply = (await this.executor.run('debounce claimDue', () =>
-        claimDueScript.run(
-          this.client,
-          [shard.ready, shard.leases],
-          [nowMs, leaseMs, remaining, dueBeforeMs, shard.base],
-        ),
-      )) as BatchReply[];
+      // Acks of this shard still waiting for their tick ride along (applied before the claim).
+      const acks = shard.acks.splice(0, maxAcksPerCall);
+      const args: (string | number)[] = [nowMs, leaseMs, remaining, dueBeforeMs, shard.base];
+      for (const ack of acks) args.push(ack.key, ack.batchId);
+      let reply: BatchReply[];
+      try {
+        reply = (await this.executor.run('debounce claimDue', () =>
+          claimDueScript.run(this.client, [shard.ready, shard.leases], args),
+        )) as BatchReply[];
+      } catch (error) {
+        for (const ack of acks) ack.reject(error);
+        throw error;
+      }
+      for (const ack of acks) ack.resolve();
       for (const [key, deliveries, list] of reply) {
         // The list starts with the batch's header: "batch first due redeliveries".
         const [header = '', ...items] = list;
@@ -128,14 +135,16 @@ export class RedisDebounceStore implements DebounceStore {
 
   /**
    * Removes the claimed batch of `key` when `batchId` is still the claimed one; a waiting burst
-   * becomes ready. The acks of one tick go to Redis as one script call per shard (each still
+   * becomes ready. The acks of one event-loop turn go to Redis as one script call per shard (each still
    * applied on its own), so many instances finishing many flushes cost few round trips.
    */
   ack(key: string, batchId: string): Promise<void> {
     const shard = this.shardOf(key);
     return new Promise<void>((resolve, reject) => {
       shard.acks.push({ key, batchId, resolve, reject });
-      if (shard.acks.length === 1) process.nextTick(() => this.sendAcks(shard));
+      // Sent after this turn of the event loop (not at its end): a claimDue started meanwhile, as the
+      // debouncer does right after handling a claimed set, carries them in its own call instead.
+      if (shard.acks.length === 1) setImmediate(() => this.sendAcks(shard));
     });
   }
 
