@@ -1,3 +1,4 @@
+import { AnchorScanner } from './anchor-scanner.js';
 import { measureExpression } from './expression-bounds.js';
 import { type MatchingViews } from './matching-views.js';
 import { type PatternView, type SanitizerPattern } from './sanitizer-types.js';
@@ -25,8 +26,8 @@ export interface PatternMatch {
 interface ViewIndex {
   /** Patterns that always run (no anchors). */
   readonly unanchored: readonly CompiledPattern[];
-  /** One expression matching any anchor, longest first. */
-  readonly anchorScanner: RegExp | undefined;
+  /** Finds the longest anchor at each position (undefined when the view has no anchors). */
+  readonly anchorScanner: AnchorScanner | undefined;
   /** Anchor → patterns to run when it (or an anchor containing it) occurs. */
   readonly candidatesByAnchor: ReadonlyMap<string, readonly CompiledPattern[]>;
   /** Anchor → its number in this view. */
@@ -75,7 +76,7 @@ function indexView(patterns: readonly CompiledPattern[], patternCount: number): 
   }
   return {
     unanchored,
-    anchorScanner: buildScanner(anchors),
+    anchorScanner: anchors.length === 0 ? undefined : new AnchorScanner(anchors),
     candidatesByAnchor,
     anchorIds,
     triggers,
@@ -165,17 +166,16 @@ export class PatternSet {
     const hits = hitBuffers;
     let hitCount = 0;
     let isSaturated = false;
-    let scanner = index.anchorScanner;
-    if (scanner !== undefined && text.length > 0) {
+    if (index.anchorScanner !== undefined && text.length > 0) {
       const seen = new Set<string>();
       let repeatedHits = 0;
-      scanner.lastIndex = 0;
-      let found = scanner.exec(text);
-      while (found !== null) {
-        const anchor = found[0];
-        const next = found.index + 1;
+      // The table scanner until hostile repetition, then regular expressions without the seen anchors.
+      let reduced: RegExp | undefined;
+      let found = index.anchorScanner.next(text, 0);
+      while (found !== undefined) {
+        const { anchor, start } = found;
         if (hitCount < maxRecordedHits) {
-          hits.starts[hitCount] = found.index;
+          hits.starts[hitCount] = start;
           hits.lengths[hitCount] = anchor.length;
           hits.anchorIds[hitCount] = index.anchorIds.get(anchor) ?? 0;
           hitCount += 1;
@@ -194,12 +194,16 @@ export class PatternSet {
           // Hostile repetition ("::::", "----"): continue with a scanner for the anchors not seen yet.
           // Later hits of the anchors seen are no longer recorded, so every pattern scans the whole text.
           isSaturated = true;
-          scanner = scannerWithout(index, seen);
+          reduced = scannerWithout(index, seen);
           repeatedHits = 0;
-          if (scanner === undefined) break;
+          if (reduced === undefined) break;
         }
-        scanner.lastIndex = next;
-        found = scanner.exec(text);
+        if (reduced === undefined) found = index.anchorScanner.next(text, start + 1);
+        else {
+          reduced.lastIndex = start + 1;
+          const next = reduced.exec(text);
+          found = next === null ? undefined : { start: next.index, anchor: next[0] };
+        }
       }
     }
     const matches: PatternMatch[] = [];

@@ -117,6 +117,29 @@ describe('window-limited matching', () => {
     );
   });
 
+  it.each(builtInPatterns.map((pattern) => [pattern.id, pattern] as const))(
+    'strings generated from %s: every match has an anchor and is at most the measured length',
+    (_id, pattern) => {
+      // fast-check cannot generate \\b or ^ inside a group: drop the boundaries, keep the rest.
+      const body = pattern.pattern.source
+        .replaceAll('\\b', '')
+        .replaceAll('(?:^| )', ' ')
+        .replaceAll('(?:^|\\n)', '\\n')
+        .replaceAll('(?: |$)', ' ');
+      const { maxLength } = measureExpression(pattern.pattern);
+      const expression = new RegExp(pattern.pattern.source, 'g');
+      fc.assert(
+        fc.property(fc.stringMatching(new RegExp(`^(?:${body})$`)), (generated) => {
+          for (const found of ` ${generated} `.matchAll(expression)) {
+            expect((pattern.anchors ?? []).some((anchor) => found[0].includes(anchor))).toBe(true);
+            expect(found[0].length).toBeLessThanOrEqual(maxLength);
+          }
+        }),
+        { numRuns: 100 },
+      );
+    },
+  );
+
   it('finds exactly the matches (pattern and matched text) that whole-text matching finds', () => {
     const set = new PatternSet(builtInPatterns);
     fc.assert(

@@ -72,7 +72,7 @@ export const delimiterSmugglingPatterns: readonly SanitizerPattern[] = [
     language: 'any',
     weight: 0.6,
     view: 'symbols',
-    anchors: ['system', 'instruc', 'prompt', 'messages'],
+    anchors: ['system', 'instruc', 'prompt', 'messages', 'developer'],
     source:
       '["\'\u201c\u201d](?:system_prompt|system_message|instructions|system|prompt|messages|developer_message)["\'\u201c\u201d]\\s{0,3}:',
   }),
@@ -125,7 +125,7 @@ export const delimiterSmugglingPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'ru',
     weight: 0.75,
-    anchors: ['конец', 'окончание', 'закончен', 'заверш', 'окончен', 'начало', 'старт'],
+    anchors: ['конец', 'окончание', 'закончен', 'заверш', 'окончен', 'начало', 'старт', 'закончил'],
     source:
       '(?:конец|окончание) (?:сообщения|запроса|ввода|текста|диалога) (?:клиента|пользователя|покупателя|заказчика)|(?:сообщение|запрос) (?:клиента|пользователя|покупателя) (?:закончено|завершено|окончено|закончилось|закончен|завершен)|(?:начало|старт) (?:системн{E}|нов{E}|админ{E}|настоящ{E}) (?:сообщени|инструкц|промпт|раздел|блок){E}',
   }),

@@ -53,6 +53,7 @@ export const instructionOverridePatterns: readonly SanitizerPattern[] = [
       'objective',
       'purpose',
       'mission',
+      'order',
     ],
     source:
       '\\b(?:your (?:new|updated|real|actual|true|only|next|revised) (?:instruction|directive|task|prompt|role|rule|goal|objective|purpose|mission|order)s? (?:are|is|will be|now)|(?:new|updated|revised) (?:system )?(?:instructions|directives|system prompt) ?(?:follow|below|are|for you|from))',

@@ -63,7 +63,7 @@ export const personaJailbreakPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'en',
     weight: 0.4,
-    anchors: ['hypothetic', 'fiction', 'story', 'novel', 'game'],
+    anchors: ['hypothetic', 'fiction', 'story', 'novel', 'game', 'movie'],
     source:
       '\\b(?:hypothetically|in a (?:hypothetical|fictional) (?:world|scenario|story)|for a (?:story|novel|movie|game)|let s play a game)(?: [a-z]{1,20}){0,6} (?:no rules|no restrictions|no limits|ignore|without rules|you are|you re|you can say anything)',
   }),

@@ -16,7 +16,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'en',
     weight: 0.8,
-    anchors: ['prompt', 'instruc', 'directive', 'guideline', 'config', 'rule', 'setting'],
+    anchors: ['prompt', 'instruc', 'directive', 'guideline', 'config', 'rule', 'setting', 'system'],
     source: `\\b${enVerbs}(?: me| us)?(?: all| the| your| of| exact| full| entire| complete| verbatim| word for word| whole| text| contents?){0,5} (?:(?:system|initial|original|hidden|secret|internal|developer|pre|base|first|starting|confidential) ?prompt|system ?message|(?:hidden|secret|internal|system|developer|confidential|initial|underlying) (?:instruction|directive|guideline|configuration|config|rule|setting)s?)`,
   }),
   definePattern({
@@ -66,7 +66,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'en',
     weight: 0.55,
-    anchors: ['key', 'token', 'password', 'credential', 'env', 'secret'],
+    anchors: ['key', 'token', 'password', 'credential', 'env', 'secret', 'connection'],
     source: `\\b${enVerbs}(?: me| us)?(?: the| your| all| any| our| of){0,3} (?:api ?keys?|secret ?keys?|access ?tokens?|bot ?tokens?|credentials|env(?:ironment)? ?(?:variables|vars|file)|private ?keys?|openai ?keys?|database ?password|admin ?password|db ?password|connection ?string)`,
   }),
   definePattern({
@@ -111,7 +111,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'uk',
     weight: 0.65,
-    anchors: ['вище', 'до цього', 'на початку', 'над цим'],
+    anchors: ['вище', 'до цього', 'на початку', 'над цим', 'початку'],
     source: `${ukVerbs}(?: мені)?(?: весь| все| увесь| текст| слова| повідомлення){0,3} (?:вище|що вище|написане вище|до цього повідомлення|на самому початку|з самого початку|над цим)`,
   }),
   definePattern({
@@ -119,7 +119,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'uk',
     weight: 0.55,
-    anchors: ['ключ', 'токен', 'пароль', 'облікові'],
+    anchors: ['ключ', 'токен', 'пароль', 'облікові', 'оточення'],
     source: `${ukVerbs}(?: мені| нам)?(?: свій| свої| ваш| ваші| всі| усі){0,2} (?:api ключ|апі ключ|секретн{E} ключ|токен{E} (?:бота|доступу|api)|пароль{E} (?:адміна|адміністратора|від бази|бази даних|до бази)|облікові дані|змінні оточення)`,
   }),
   definePattern({
@@ -164,7 +164,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'ru',
     weight: 0.65,
-    anchors: ['выше', 'до этого', 'в начале', 'над этим'],
+    anchors: ['выше', 'до этого', 'в начале', 'над этим', 'начал'],
     source: `${ruVerbs}(?: мне)?(?: весь| все| всё| текст| слова| сообщение){0,3} (?:выше|что выше|написанное выше|до этого сообщения|в самом начале|с самого начала|над этим)`,
   }),
   definePattern({
@@ -188,7 +188,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'uk',
     weight: 0.4,
-    anchors: ['промпт', 'системн'],
+    anchors: ['промпт', 'системн', 'інструкці'],
     source:
       '(?:системн|прихован|секретн|початков)[а-яіїєґ]{0,4} (?:промпт|інструкці[яїй]? (?:бота|ші|моделі))',
   }),
@@ -197,7 +197,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     technique,
     language: 'ru',
     weight: 0.4,
-    anchors: ['промпт', 'системн'],
+    anchors: ['промпт', 'системн', 'инструкци'],
     source: '(?:системн|скрыт|секретн|начальн)[а-яё]{0,4} (?:промпт|инструкци[яиюй]? (?:бота|ии|модели))',
   }),
   definePattern({

@@ -1,0 +1,72 @@
+import { builtInPatterns } from '@botkeel/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AnchorScanner } from '../../src/sanitizer/anchor-scanner.js';
+
+const escapeExpression = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/** The reference: one alternation of the anchors, longest first, searched from `from`. */
+function referenceNext(anchors: readonly string[], text: string, from: number): string | undefined {
+  const sorted = [...anchors].sort((left, right) => right.length - left.length);
+  const expression = new RegExp(sorted.map(escapeExpression).join('|'), 'g');
+  expression.lastIndex = from;
+  const found = expression.exec(text);
+  return found === null ? undefined : `${found.index} ${found[0]}`;
+}
+
+function allHits(scanner: AnchorScanner, text: string): string[] {
+  const hits: string[] = [];
+  let found = scanner.next(text, 0);
+  while (found !== undefined) {
+    hits.push(`${found.start} ${found.anchor}`);
+    found = scanner.next(text, found.start + 1);
+  }
+  return hits;
+}
+
+function referenceHits(anchors: readonly string[], text: string): string[] {
+  const hits: string[] = [];
+  let found = referenceNext(anchors, text, 0);
+  while (found !== undefined) {
+    hits.push(found);
+    found = referenceNext(anchors, text, Number(found.split(' ')[0]) + 1);
+  }
+  return hits;
+}
+
+describe('AnchorScanner', () => {
+  it('finds the same hits as a longest-first alternation, from any index', () => {
+    const alphabet = ['a', 'b', 'c', 'ab', 'abc', 'bca', 'я', 'яб', ' ', '-', '--', '---'];
+    const anchorsArbitrary = fc.uniqueArray(
+      fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 3 }).map((parts) => parts.join('')),
+      { minLength: 1, maxLength: 8 },
+    );
+    const textArbitrary = fc
+      .array(fc.constantFrom(...alphabet), { maxLength: 30 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(anchorsArbitrary, textArbitrary, fc.nat({ max: 40 }), (anchors, text, from) => {
+        const scanner = new AnchorScanner(anchors);
+        const found = scanner.next(text, from);
+        expect(found === undefined ? undefined : `${found.start} ${found.anchor}`).toBe(
+          referenceNext(anchors, text, from),
+        );
+        expect(allHits(scanner, text)).toEqual(referenceHits(anchors, text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds the same hits for the built-in anchors on text made of them', () => {
+    const anchors = [...new Set(builtInPatterns.flatMap((pattern) => pattern.anchors ?? []))];
+    const scanner = new AnchorScanner(anchors);
+    const pieces = [...anchors, ' ', 'x', 'я', ':', '-'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 25 }), (parts) => {
+        const text = parts.join('');
+        expect(allHits(scanner, text)).toEqual(referenceHits(anchors, text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
