@@ -4,6 +4,7 @@ import {
   type Clock,
   type CompleteOptions,
   type DedupeStore,
+  InvalidOptionsError,
   parseOptions,
 } from '@botkeel/core';
 import { type Pool } from 'pg';
@@ -13,19 +14,22 @@ import { tableNames } from '../sql/identifier.js';
 import { runQuery } from '../sql/run-query.js';
 import { type SignalOption } from '../sql/signal-option.js';
 import { type PostgresStoreOptions, storeOptionsSchema, timestampFromMs } from '../sql/store-options.js';
+import { throwIfAborted } from '../sql/to-store-error.js';
+import { ClaimBatcher } from './claim-batcher.js';
+import { claimStatements } from './claim-statements.js';
 
 /** Options of {@link PostgresDedupeStore}. */
 export type PostgresDedupeStoreOptions = PostgresStoreOptions;
-
-/** How often a losing claim re-reads the row to tell `'duplicate'` from `'in-progress'`. */
-const classifyAttempts = 3;
 
 /**
  * The {@link DedupeStore} on Postgres (table `botkeel_dedupe`). A claim is ONE statement,
  * `INSERT … ON CONFLICT (key) DO UPDATE … WHERE expires_at <= now RETURNING`: a new key or an
  * expired row (lapsed lease, forgotten completion) is taken atomically, so of any number of
- * concurrent claims exactly one wins. Only a losing claim reads the row afterwards, to answer
- * `'duplicate'` or `'in-progress'`. Times come from the injected clock.
+ * concurrent claims exactly one wins. Claims that arrive in the same event-loop turn share ONE
+ * such statement (`INSERT … SELECT FROM unnest($1::text[], $2::float8[])`, up to 500 keys, which
+ * also reads the live state of the keys it did not take); at most as many batches run at once as
+ * the pool has clients. A lone claim sends the single-row statement and, only when it lost, reads
+ * the row to answer `'duplicate'` or `'in-progress'`. Times come from the injected clock.
  *
  * @example
  * ```ts
@@ -40,8 +44,7 @@ export class PostgresDedupeStore implements DedupeStore {
   private readonly pool: Pool;
   private readonly clock: Clock;
   private readonly table: string;
-  private readonly claimStatement: string;
-  private readonly classifyStatement: string;
+  private readonly claims: ClaimBatcher;
   private readonly completeStatement: string;
   private readonly releaseStatement: string;
 
@@ -51,13 +54,7 @@ export class PostgresDedupeStore implements DedupeStore {
     this.clock = parsed.clock;
     this.table = tableNames(parsed.schema).dedupe;
     const t = this.table;
-    this.claimStatement = `INSERT INTO ${t} AS current (key, state, lease_until, expires_at)
-      VALUES ($1, 'claimed', ${timestampFromMs('$2')}, ${timestampFromMs('$2')})
-      ON CONFLICT (key) DO UPDATE
-        SET state = 'claimed', lease_until = excluded.lease_until, expires_at = excluded.expires_at
-        WHERE current.expires_at <= ${timestampFromMs('$3')}
-      RETURNING 1 AS claimed`;
-    this.classifyStatement = `SELECT state FROM ${t} WHERE key = $1 AND expires_at > ${timestampFromMs('$2')}`;
+    this.claims = new ClaimBatcher(this.pool, this.clock, claimStatements(t));
     this.completeStatement = `INSERT INTO ${t} AS current (key, state, lease_until, expires_at)
       VALUES ($1, 'done', NULL, ${timestampFromMs('$2')})
       ON CONFLICT (key) DO UPDATE
@@ -65,33 +62,20 @@ export class PostgresDedupeStore implements DedupeStore {
     this.releaseStatement = `DELETE FROM ${t} WHERE key = $1 AND state = 'claimed'`;
   }
 
-  /** Atomically claims `key` unless it is done or held by a live lease. */
+  /**
+   * Atomically claims `key` unless it is done or held by a live lease. Claims made in the same
+   * event-loop turn are sent together as one statement.
+   */
   async claim(key: string, options: ClaimOptions & SignalOption): Promise<ClaimResult> {
     assertDurationMs(options.leaseMs, 'claim', 'leaseMs');
-    for (let attempt = 0; attempt < classifyAttempts; attempt += 1) {
-      const now = this.clock.now();
-      const claimed = await runQuery(
-        this.pool,
-        'dedupe claim',
-        this.claimStatement,
-        [key, now + options.leaseMs, now],
-        options.signal,
+    throwIfAborted(options.signal, 'dedupe claim');
+    // Postgres text cannot hold NUL; refusing it here keeps one bad key from failing a whole batch.
+    if (key.includes('\u0000')) {
+      throw new InvalidOptionsError(
+        'claim: key must not contain a NUL character (Postgres text cannot hold it)',
       );
-      if (claimed.rowCount === 1) return 'claimed';
-      // Lost: the row is live. Read it (a separate, later statement) only to tell why.
-      const found = await runQuery<{ state: string }>(
-        this.pool,
-        'dedupe claim',
-        this.classifyStatement,
-        [key, this.clock.now()],
-        options.signal,
-      );
-      const state = found.rows[0]?.state;
-      if (state === 'done') return 'duplicate';
-      if (state === 'claimed') return 'in-progress';
-      // Released or expired between the two statements: try to claim again.
     }
-    return 'in-progress';
+    return this.claims.claim(key, options.leaseMs, options.signal);
   }
 
   /** Marks `key` as done; later claims answer `'duplicate'` for `ttlMs`. */
