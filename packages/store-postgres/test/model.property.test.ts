@@ -71,6 +71,68 @@ describe('Postgres stores behave like the memory model (fast-check)', () => {
     );
   });
 
+  it('PostgresDedupeStore answers claims batched in one turn like MemoryDedupeStore answers them one by one', async () => {
+    type Command =
+      | { kind: 'claims'; claims: { key: number; leaseMs: number }[] }
+      | Exclude<DedupeCommand, { kind: 'claim' }>;
+    const command: fc.Arbitrary<Command> = fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('claims' as const),
+          claims: fc.array(fc.record({ key: fc.nat(3), leaseMs: fc.integer({ min: 1, max: 50 }) }), {
+            minLength: 1,
+            maxLength: 8,
+          }),
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: dedupeCommand.filter(
+          (each): each is Exclude<DedupeCommand, { kind: 'claim' }> => each.kind !== 'claim',
+        ),
+      },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 20 }), async (commands) => {
+        const clock = createManualClock(1_700_000_000_000);
+        const model = new MemoryDedupeStore({ clock });
+        const store = new PostgresDedupeStore({ pool: database.pool, schema: database.schema, clock });
+        const run = randomBytes(6).toString('hex');
+        for (const each of commands) {
+          if (each.kind === 'advance') {
+            clock.advance(each.ms);
+            continue;
+          }
+          if (each.kind === 'claims') {
+            const expected: unknown[] = [];
+            for (const claim of each.claims) {
+              expected.push(await settle(model.claim(`${run}:${claim.key}`, { leaseMs: claim.leaseMs })));
+            }
+            // All in one turn: one batch (one statement when the keys differ).
+            const actual = await Promise.all(
+              each.claims.map((claim) =>
+                settle(store.claim(`${run}:${claim.key}`, { leaseMs: claim.leaseMs })),
+              ),
+            );
+            expect({ command: each, results: actual }).toEqual({ command: each, results: expected });
+            continue;
+          }
+          const key = `${run}:${each.key}`;
+          const [expected, actual] =
+            each.kind === 'complete'
+              ? [
+                  await settle(model.complete(key, { ttlMs: each.ttlMs })),
+                  await settle(store.complete(key, { ttlMs: each.ttlMs })),
+                ]
+              : [await settle(model.release(key)), await settle(store.release(key))];
+          expect({ command: each, result: actual }).toEqual({ command: each, result: expected });
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('PostgresCheckpointStore answers every sequence of saves, loads and histories like MemoryCheckpointStore', async () => {
     type Command =
       | { kind: 'save'; thread: number; expectedDelta: number; historyLimit: number | undefined }

@@ -128,11 +128,18 @@ describe('PostgresDedupeStore on Postgres', () => {
     try {
       const store = new PostgresDedupeStore({ pool, schema: database.schema });
       const signal = new AbortController().signal;
-      // A NUL character cannot be stored in Postgres text: the statement fails on the server.
+      // A NUL character cannot be stored in Postgres text: claim refuses it before it joins a batch
+      // (so it cannot fail the other claims of that batch); complete sends it and the server refuses.
       await expect(store.claim('nul\u0000key', { leaseMs: 60_000 })).rejects.toMatchObject({
         code: 'INVALID_OPTIONS',
       });
       await expect(store.claim('nul\u0000key', { leaseMs: 60_000, signal })).rejects.toMatchObject({
+        code: 'INVALID_OPTIONS',
+      });
+      await expect(store.complete('nul\u0000key', { ttlMs: 60_000 })).rejects.toMatchObject({
+        code: 'INVALID_OPTIONS',
+      });
+      await expect(store.complete('nul\u0000key', { ttlMs: 60_000, signal })).rejects.toMatchObject({
         code: 'INVALID_OPTIONS',
       });
       expect(await store.claim('after-refusal', { leaseMs: 60_000 })).toBe('claimed');
@@ -141,6 +148,16 @@ describe('PostgresDedupeStore on Postgres', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('refuses a NUL key without failing the claims made in the same turn', async () => {
+    const store = new PostgresDedupeStore({ pool: database.pool, schema: database.schema });
+    const [bad, good] = await Promise.allSettled([
+      store.claim('nul\u0000neighbour', { leaseMs: 60_000 }),
+      store.claim('nul-neighbour', { leaseMs: 60_000 }),
+    ]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_OPTIONS' } });
+    expect(good).toEqual({ status: 'fulfilled', value: 'claimed' });
   });
 
   it('rejects a non-positive lease with INVALID_OPTIONS before touching the database', async () => {

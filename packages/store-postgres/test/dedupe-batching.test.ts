@@ -1,0 +1,243 @@
+import { BotkeelError } from '@botkeel/core';
+import { createManualClock } from '@botkeel/core/testing';
+import { createPool, PostgresDedupeStore, type PostgresPool } from '@botkeel/store-postgres';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from './support/test-database.js';
+
+let database: TestSchema;
+const opened: PostgresPool[] = [];
+beforeAll(async () => {
+  database = await createTestSchema('batching');
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((pool) => pool.close()));
+});
+afterAll(async () => {
+  await database.dispose();
+});
+
+/** A pool of its own whose client checkouts are counted: one checkout is one batch (one statement). */
+async function countedPool(
+  options: { max?: number; statementTimeoutMs?: number } = {},
+): Promise<{ pool: PostgresPool; checkouts: () => number }> {
+  const pool = await createPool({
+    connectionString: testDatabaseUrl,
+    min: 1,
+    max: options.max ?? 4,
+    connectionTimeoutMs: 30_000,
+    ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
+  });
+  opened.push(pool);
+  let count = 0;
+  pool.on('acquire', () => {
+    count += 1;
+  });
+  return { pool, checkouts: () => count };
+}
+
+const outcome = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.catch((error: unknown) => (BotkeelError.isInstance(error) ? error.code : 'unexpected'));
+
+/** Polls (bounded) until a backend of this test's schema waits on a row lock; returns its pid. */
+async function waitForBlockedBackend(key: string): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const { rows } = await database.pool.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+        WHERE wait_event_type = 'Lock' AND query LIKE $1 AND pid <> pg_backend_pid()`,
+      [`%${database.schema}%`],
+    );
+    if (rows[0] !== undefined) return rows[0].pid;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no backend blocked on ${key}`);
+}
+
+/** Holds `key` in an open transaction (an uncommitted insert), so a claim of it waits. */
+async function holdKey(key: string): Promise<{ rollback(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query(
+    `INSERT INTO "${database.schema}".botkeel_dedupe (key, state, lease_until, expires_at)
+     VALUES ($1, 'claimed', now(), now())`,
+    [key],
+  );
+  return {
+    async rollback() {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}
+
+describe('PostgresDedupeStore batches the claims of one event-loop turn', () => {
+  it('answers 200 concurrent claims of one key made in one turn with one statement and exactly one claimed', async () => {
+    const { pool, checkouts } = await countedPool();
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => store.claim('one-turn:200', { leaseMs: 60_000 })),
+    );
+    expect(results[0]).toBe('claimed');
+    expect(results.filter((result) => result === 'claimed')).toHaveLength(1);
+    expect(results.filter((result) => result === 'in-progress')).toHaveLength(199);
+    expect(checkouts()).toBe(1);
+  });
+
+  it('answers a batch of mixed keys (new, done, live, expired, repeated) like claims one after another', async () => {
+    const clock = createManualClock(1_700_000_000_000);
+    const { pool, checkouts } = await countedPool();
+    const store = new PostgresDedupeStore({ pool, schema: database.schema, clock });
+    expect(await store.claim('mixed:done', { leaseMs: 1_000 })).toBe('claimed');
+    await store.complete('mixed:done', { ttlMs: 60_000 });
+    expect(await store.claim('mixed:live', { leaseMs: 60_000 })).toBe('claimed');
+    expect(await store.claim('mixed:expired', { leaseMs: 1_000 })).toBe('claimed');
+    clock.advance(1_000);
+    const before = checkouts();
+    const keys = [
+      'mixed:done',
+      'mixed:new',
+      'mixed:live',
+      'mixed:expired',
+      'mixed:new',
+      'mixed:done',
+      'mixed:live',
+      'mixed:other',
+      'mixed:expired',
+    ];
+    const results = await Promise.all(keys.map((key) => store.claim(key, { leaseMs: 5_000 })));
+    expect(results).toEqual([
+      'duplicate',
+      'claimed',
+      'in-progress',
+      'claimed',
+      'in-progress',
+      'duplicate',
+      'in-progress',
+      'claimed',
+      'in-progress',
+    ]);
+    expect(checkouts() - before).toBe(1);
+    // The expired row was taken with this batch's lease (now + 5,000 ms).
+    const { rows } = await pool.query<{ lease: number }>(
+      `SELECT (extract(epoch FROM lease_until) * 1000)::float8 AS lease
+         FROM "${database.schema}".botkeel_dedupe WHERE key = 'mixed:expired'`,
+    );
+    expect(rows).toEqual([{ lease: 1_700_000_006_000 }]);
+  });
+
+  it('splits a turn of 1,200 distinct keys into statements of at most 500', async () => {
+    const { pool, checkouts } = await countedPool({ max: 4 });
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    const results = await Promise.all(
+      Array.from({ length: 1_200 }, (_, index) => store.claim(`split:${index}`, { leaseMs: 60_000 })),
+    );
+    expect(new Set(results)).toEqual(new Set(['claimed']));
+    expect(checkouts()).toBe(3);
+  });
+
+  it('runs at most as many batches at once as the pool has clients; later turns wait and join one batch', async () => {
+    const { pool, checkouts } = await countedPool({ max: 2 });
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    const held = await holdKey('queue:held');
+    const waiting: Promise<unknown>[] = [];
+    try {
+      // Two batches block on the held key (one per pool client) ...
+      waiting.push(outcome(store.claim('queue:held', { leaseMs: 60_000 })));
+      await waitForBlockedBackend('queue:held');
+      waiting.push(outcome(store.claim('queue:held', { leaseMs: 60_000 })));
+      for (let attempt = 0; attempt < 200 && checkouts() < 2; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      // ... so claims of two later turns queue and go out together once a client is free.
+      waiting.push(outcome(store.claim('queue:a', { leaseMs: 60_000 })));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      waiting.push(outcome(store.claim('queue:b', { leaseMs: 60_000 })));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(checkouts()).toBe(2);
+    } finally {
+      await held.rollback();
+    }
+    const [first, second, ...later] = await Promise.all(waiting);
+    // The two blocked claims of one key wake together when the holder rolls back: one of them wins.
+    expect([first, second].sort()).toEqual(['claimed', 'in-progress']);
+    expect(later).toEqual(['claimed', 'claimed']);
+    expect(checkouts()).toBe(3);
+  });
+
+  it('fails only the callers of a batch that hit the statement timeout', async () => {
+    const { pool } = await countedPool({ max: 4, statementTimeoutMs: 1_000 });
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    const held = await holdKey('timeout:held');
+    try {
+      const blocked = ['timeout:held', 'timeout:a', 'timeout:b'].map((key) =>
+        outcome(store.claim(key, { leaseMs: 60_000 })),
+      );
+      await waitForBlockedBackend('timeout:held');
+      const next = await Promise.all(
+        ['timeout:c', 'timeout:d'].map((key) => store.claim(key, { leaseMs: 60_000 })),
+      );
+      expect(next).toEqual(['claimed', 'claimed']);
+      expect(await Promise.all(blocked)).toEqual(['TIMEOUT', 'TIMEOUT', 'TIMEOUT']);
+    } finally {
+      await held.rollback();
+    }
+    // The failed statement was rolled back: its keys are free, and the pool still serves.
+    expect(await store.claim('timeout:a', { leaseMs: 60_000 })).toBe('claimed');
+    expect(await store.claim('timeout:held', { leaseMs: 60_000 })).toBe('claimed');
+  });
+
+  it('fails only the callers of a batch whose connection dropped, with STORE_UNAVAILABLE', async () => {
+    const { pool } = await countedPool({ max: 4 });
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    const held = await holdKey('dropped:held');
+    try {
+      const blocked = ['dropped:held', 'dropped:a'].map((key) =>
+        outcome(store.claim(key, { leaseMs: 60_000 })),
+      );
+      const pid = await waitForBlockedBackend('dropped:held');
+      const next = await Promise.all(
+        ['dropped:b', 'dropped:c'].map((key) => store.claim(key, { leaseMs: 60_000 })),
+      );
+      expect(next).toEqual(['claimed', 'claimed']);
+      await database.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      expect(await Promise.all(blocked)).toEqual(['STORE_UNAVAILABLE', 'STORE_UNAVAILABLE']);
+    } finally {
+      await held.rollback();
+    }
+    expect(await store.claim('dropped:a', { leaseMs: 60_000 })).toBe('claimed');
+    expect(pool.totalCount - pool.idleCount).toBe(0);
+  });
+
+  it('leaves a caller that aborted before its batch was sent out of the statement', async () => {
+    const store = new PostgresDedupeStore({ pool: database.pool, schema: database.schema });
+    const controller = new AbortController();
+    const aborted = outcome(store.claim('abort:early', { leaseMs: 60_000, signal: controller.signal }));
+    const other = store.claim('abort:other', { leaseMs: 60_000 });
+    controller.abort();
+    expect(await aborted).toBe('ABORTED');
+    expect(await other).toBe('claimed');
+    expect(await store.claim('abort:early', { leaseMs: 60_000 })).toBe('claimed');
+  });
+
+  it('rejects an aborted caller at once while its batch completes for the others', async () => {
+    const store = new PostgresDedupeStore({ pool: database.pool, schema: database.schema });
+    const held = await holdKey('abort:held');
+    const controller = new AbortController();
+    let blocked: Promise<unknown>[] = [];
+    try {
+      blocked = [
+        outcome(store.claim('abort:held', { leaseMs: 60_000 })),
+        outcome(store.claim('abort:late', { leaseMs: 60_000, signal: controller.signal })),
+      ];
+      await waitForBlockedBackend('abort:held');
+      controller.abort();
+      expect(await blocked[1]).toBe('ABORTED');
+    } finally {
+      await held.rollback();
+    }
+    expect(await blocked[0]).toBe('claimed');
+    // The statement was sent before the abort, so it took the key on the server.
+    expect(await store.claim('abort:late', { leaseMs: 60_000 })).toBe('in-progress');
+  });
+});
