@@ -83,8 +83,10 @@ export const delimiterSmugglingPatterns: readonly SanitizerPattern[] = [
     weight: 0.6,
     view: 'symbols',
     anchors: ['---', '===', '***', '___', '~~~', '```', '"""', "'''", '<<<', '>>>', '+++'],
+    // Three fence characters, the last three of a longer run: the same messages match as with
+    // `{3,20}`, and a hostile run of dashes costs one try per position instead of twenty.
     source:
-      '(?:-{3,20}|={3,20}|\\*{3,20}|_{3,20}|~{3,20}|`{3,20}|"{3,20}|\'{3,20}|<{3,20}|>{3,20}|\\+{3,20})[ \\t\\n]{0,5}(?:system|admin|developer|assistant|instruction|new instruction|end|override|begin|start|системн|система|інструкц|инструкц|адмін|админ|кінець|конец|початок|начало)',
+      '(?:-{3}|={3}|\\*{3}|_{3}|~{3}|`{3}|"{3}|\'{3}|<{3}|>{3}|\\+{3})[ \\t\\n]{0,5}(?:system|admin|developer|assistant|instruction|new instruction|end|override|begin|start|системн|система|інструкц|инструкц|адмін|админ|кінець|конец|початок|начало)',
   }),
   definePattern({
     id: 'en.delimiter.end-of-message',
