@@ -10,7 +10,12 @@ export interface ResultSerializer<T> {
 
 /** The default encoding of results: JSON under a `value` field, so `undefined` round-trips too. */
 export const jsonResultSerializer: ResultSerializer<unknown> = {
-  serialize: (value) => JSON.stringify({ value }),
+  serialize: (value) => {
+    const text = JSON.stringify({ value });
+    // One flat string instead of the rope JSON.stringify may answer: a memory store keeps it for a day.
+    void Number(text);
+    return text;
+  },
   deserialize: (text) => (JSON.parse(text) as { value?: unknown }).value,
 };
 
