@@ -11,6 +11,11 @@
  * is warmed up first (Node's JIT, the server's caches). Every round prints the load average, and
  * Node's CPU time per claim (user + system of this process).
  *
+ * The store coalesces the claims made in one event-loop turn into one statement (`INSERT … SELECT
+ * FROM unnest(…) ON CONFLICT …`), so with N callers in flight Node sends fewer, larger statements than
+ * pgbench's one per claim; the table shows the claims per statement (pool checkouts). With 1 client
+ * there is one caller in flight, so every statement carries one claim, exactly like `pgbench -c 1`.
+ *
  * Run: cd bench && TSX_TSCONFIG_PATH=../tsconfig.json node --expose-gc --import tsx postgres.bench.ts
  * Needs the shared test server (BOTKEEL_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test)
  * and `pgbench` on PATH.
@@ -73,6 +78,10 @@ interface Rate {
   perSecond: number;
   /** The client's CPU time (user + system) per call, µs: this Node process, or pgbench's. */
   cpuMicros?: number;
+  /** How many calls completed (Node sides). */
+  calls?: number;
+  /** Calls per statement sent (the store batches claims made in one turn); 1 for the others. */
+  callsPerStatement?: number;
 }
 
 /** Calls per second of `call`, issued back to back by `clients` concurrent loops for `seconds` (whole seconds, like pgbench -T). */
@@ -97,6 +106,7 @@ async function measure(
   return {
     perSecond: calls / (Number(process.hrtime.bigint() - started) / 1e9),
     cpuMicros: (cpu.user + cpu.system) / calls,
+    calls,
   };
 }
 
@@ -225,14 +235,23 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     const detail = [
-      '| clients | round | Botkeel claims/s (CPU µs/claim) | plain `pg` (CPU µs/claim) | pgbench tps (CPU µs/claim) | Botkeel / pgbench | load average |',
+      '| clients | round | Botkeel claims/s (CPU µs/claim; claims per statement) | plain `pg` (CPU µs/claim) | pgbench tps (CPU µs/claim) | Botkeel / pgbench | load average |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     for (const clients of clientCounts) {
       const claimWithStore = async (seconds?: number): Promise<Rate> =>
-        withPool(clients, (pool) => {
+        withPool(clients, async (pool) => {
           const store = new PostgresDedupeStore({ pool, schema });
-          return measure(clients, (worker) => store.claim(randomKey('node', worker), { leaseMs }), seconds);
+          let statements = 0;
+          pool.on('acquire', () => {
+            statements += 1;
+          });
+          const rate = await measure(
+            clients,
+            (worker) => store.claim(randomKey('node', worker), { leaseMs }),
+            seconds,
+          );
+          return { ...rate, callsPerStatement: (rate.calls ?? 0) / Math.max(1, statements) };
         });
       const claimWithPlainPool = async (seconds?: number): Promise<Rate> =>
         withPool(clients, (pool) =>
@@ -273,7 +292,7 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
           throw new Error('round incomplete');
         results.push({ ours, plain, theirs, load: loadAverage() });
         detail.push(
-          `| ${clients} | ${round + 1} | ${ours.perSecond.toFixed(0)} (${(ours.cpuMicros ?? 0).toFixed(0)}) | ${plain.perSecond.toFixed(0)} (${(plain.cpuMicros ?? 0).toFixed(0)}) | ${theirs.perSecond.toFixed(0)} (${theirs.cpuMicros?.toFixed(0) ?? '?'}) | ${(ours.perSecond / theirs.perSecond).toFixed(2)}× | ${loadAverage()} |`,
+          `| ${clients} | ${round + 1} | ${ours.perSecond.toFixed(0)} (${(ours.cpuMicros ?? 0).toFixed(0)}; ${(ours.callsPerStatement ?? 1).toFixed(1)}) | ${plain.perSecond.toFixed(0)} (${(plain.cpuMicros ?? 0).toFixed(0)}) | ${theirs.perSecond.toFixed(0)} (${theirs.cpuMicros?.toFixed(0) ?? '?'}) | ${(ours.perSecond / theirs.perSecond).toFixed(2)}× | ${loadAverage()} |`,
         );
       }
       const best = (pick: (result: (typeof results)[number]) => Rate) =>
