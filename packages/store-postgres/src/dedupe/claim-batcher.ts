@@ -1,5 +1,5 @@
 import { AbortedError, type BotkeelError, type ClaimResult, type Clock } from '@botkeel/core';
-import { type Pool, type PoolClient } from 'pg';
+import { type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { guardCheckedOutClient, poolWaitBudgetMs } from '../sql/run-query.js';
 import { toStoreError } from '../sql/to-store-error.js';
 import { type ClaimStatements } from './claim-statements.js';
@@ -22,6 +22,11 @@ interface PendingClaim {
   onAbort: (() => void) | undefined;
   attempts: number;
   isSettled: boolean;
+}
+
+/** A pool or a checked-out client: either runs a statement. */
+interface Queryable {
+  query<Row extends QueryResultRow>(text: string, values: unknown[]): Promise<QueryResult<Row>>;
 }
 
 /** The callers of one key in one batch: the first one's claim is sent; the others answer after it. */
@@ -148,38 +153,56 @@ export class ClaimBatcher {
   }
 
   private async runBatch(groups: readonly KeyGroup[]): Promise<void> {
+    if (groups.every((group) => group.claims.every((claim) => claim.signal === undefined))) {
+      // Nobody can abort: pool.query checks a client out, listens for its errors, runs the statement
+      // and releases it (discarding a client whose statement failed), with callbacks, not promises.
+      await this.send(this.pool, groups);
+      return;
+    }
     let client: PoolClient;
     try {
       client = await this.pool.connect();
     } catch (error) {
-      const failure = toStoreError(error, operation, poolWaitBudgetMs(this.pool));
-      for (const group of groups) for (const claim of group.claims) fail(claim, failure);
+      this.failAll(groups, error);
       return;
     }
     const detach = guardCheckedOutClient(client);
-    let broken: Error | undefined;
+    let failure: Error | undefined;
     try {
       // Callers that aborted while the batch waited for a client are not sent.
       const live = groups
         .map((group) => ({ key: group.key, claims: group.claims.filter((claim) => !claim.isSettled) }))
         .filter((group) => group.claims.length > 0);
-      if (live.length === 0) return;
-      const answers = live.length === 1 ? await this.claimOne(client, live[0] as KeyGroup) : undefined;
-      const states = answers ?? (await this.claimMany(client, live));
-      for (const group of live) this.answer(group, states.get(group.key));
-    } catch (error) {
-      broken = error instanceof Error ? error : new Error(String(error));
-      const failure = toStoreError(error, operation, poolWaitBudgetMs(this.pool));
-      for (const group of groups) for (const claim of group.claims) fail(claim, failure);
+      if (live.length > 0) failure = await this.send(client, live);
     } finally {
       detach();
       // Like pg's own pool.query: a client whose statement failed is discarded, never reused.
-      client.release(broken);
+      client.release(failure);
     }
   }
 
+  /** Sends one batch and settles its callers; resolves with the error that failed them, if any. */
+  private async send(queryable: Queryable, groups: readonly KeyGroup[]): Promise<Error | undefined> {
+    try {
+      const states =
+        groups.length === 1
+          ? await this.claimOne(queryable, groups[0] as KeyGroup)
+          : await this.claimMany(queryable, [...groups]);
+      for (const group of groups) this.answer(group, states.get(group.key));
+      return undefined;
+    } catch (error) {
+      this.failAll(groups, error);
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  private failAll(groups: readonly KeyGroup[], error: unknown): void {
+    const failure = toStoreError(error, operation, poolWaitBudgetMs(this.pool));
+    for (const group of groups) for (const claim of group.claims) fail(claim, failure);
+  }
+
   /** One key: the plain single-row statement, and only when it lost, a read of why. */
-  private async claimOne(client: PoolClient, group: KeyGroup): Promise<Map<string, string>> {
+  private async claimOne(client: Queryable, group: KeyGroup): Promise<Map<string, string>> {
     const now = this.clock.now();
     const leaseMs = (group.claims[0] as PendingClaim).leaseMs;
     const claimed = await client.query(this.statements.claimOne, [group.key, now + leaseMs, now]);
@@ -193,7 +216,7 @@ export class ClaimBatcher {
   }
 
   /** Many keys: one statement takes what it can and reads the live state of the rest. */
-  private async claimMany(client: PoolClient, groups: KeyGroup[]): Promise<Map<string, string>> {
+  private async claimMany(client: Queryable, groups: KeyGroup[]): Promise<Map<string, string>> {
     // Sorted, so batches sharing keys lock them in one order (no deadlock between them).
     groups.sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
     const now = this.clock.now();
