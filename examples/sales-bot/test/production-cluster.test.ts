@@ -118,6 +118,11 @@ async function updatesByStatus(): Promise<Record<string, number>> {
   return totals;
 }
 
+// Issue 9, production mode end to end: 3 instances of src/main.ts behind a round-robin "Telegram",
+// each update redelivered to another instance now and then, 20% model faults; wave 1 healthy, wave 2
+// under a SIGKILL of one instance, a Redis restart and a Postgres restart. Checked per chat: replies
+// (count and last text), manager messages, the funnel state and what it saw (from the checkpoint),
+// and rows in shop_orders. BOTKEEL_CLUSTER_LOGS=<folder> keeps the instances' logs.
 describe.skipIf(clusterBinaries === undefined)(
   'production mode, 3 instances, faults (own redis-server and Postgres cluster; skipped without initdb/pg_ctl)',
   () => {
@@ -240,13 +245,18 @@ describe.skipIf(clusterBinaries === undefined)(
     beforeAll(async () => {
       redisDirectory = mkdtempSync(join(tmpdir(), 'botkeel-cluster-redis-'));
       // Every write is in the append-only file before Redis answers, so a restart (even a kill) keeps it.
-      [redis, postgres, simulator, openai] = await Promise.all([
-        startOwnRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', redisDirectory]),
-        createThrowawayCluster(),
-        startTelegramSimulator(),
-        startFakeOpenAI({ script: (_, index) => modelStep(index) }),
+      // Each server is kept as soon as it runs, so afterAll stops it even if another one fails to start.
+      await Promise.all([
+        startOwnRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', redisDirectory]).then(
+          (server) => void (redis = server),
+        ),
+        createThrowawayCluster().then((cluster) => void (postgres = cluster)),
+        startTelegramSimulator().then((server) => void (simulator = server)),
+        startFakeOpenAI({ script: (_, index) => modelStep(index) }).then((server) => void (openai = server)),
       ]);
-      pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+      const [telegram, model, redisServer, cluster] = [simulator, openai, redis, postgres];
+      if (!telegram || !model || !redisServer || !cluster) throw new Error('a server did not start');
+      pool = new pg.Pool({ connectionString: cluster.url, max: 2 });
       pool.on('error', () => undefined);
       const environment = {
         BOT_MODE: 'production',
@@ -254,20 +264,26 @@ describe.skipIf(clusterBinaries === undefined)(
         PORT: '0',
         LOG_LEVEL: 'info',
         INSTANCES: '3',
-        TELEGRAM_BOT_TOKEN: simulator.token,
+        TELEGRAM_BOT_TOKEN: telegram.token,
         TELEGRAM_WEBHOOK_SECRET: secret,
-        TELEGRAM_API_ROOT: simulator.apiRoot,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
         TELEGRAM_MANAGERS_CHAT_ID: managersChatId,
         OPENAI_API_KEY: 'sk-test-0123456789abcdefghij',
-        OPENAI_BASE_URL: openai.baseURL,
-        REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-        DATABASE_URL: postgres.url,
+        OPENAI_BASE_URL: model.baseURL,
+        REDIS_URL: `redis://127.0.0.1:${redisServer.port}`,
+        DATABASE_URL: cluster.url,
         STORE_NAMESPACE: namespace,
       };
-      bots.push(
-        ...(await Promise.all(['bot-a', 'bot-b', 'bot-c'].map((name) => spawnBot(name, environment)))),
+      // Each instance is tracked as soon as it runs, so afterAll kills it even if another one fails to start.
+      await Promise.all(
+        ['bot-a', 'bot-b', 'bot-c'].map(async (name) => void bots.push(await spawnBot(name, environment))),
       );
-      traffic = createWebhookTraffic({ simulator, secret, targets: () => bots.map((bot) => bot.url) });
+      bots.sort((a, b) => a.name.localeCompare(b.name));
+      traffic = createWebhookTraffic({
+        simulator: telegram,
+        secret,
+        targets: () => bots.map((bot) => bot.url),
+      });
     }, 120_000);
 
     afterAll(async () => {
