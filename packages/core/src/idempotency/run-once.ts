@@ -28,8 +28,6 @@ export interface RunOnceSettings<T> {
   readonly serializer: ResultSerializer<T>;
 }
 
-const ignore = (): undefined => undefined;
-
 /**
  * The bookkeeping of `idempotent()` without its lease timer: `begin`, then replay a stored result,
  * wait for a live lease held elsewhere (polling, abortable), or run `fn`, store its result with
@@ -58,10 +56,18 @@ export async function runOnce<T>(
         value = await fn();
         text = settings.serializer.serialize(value);
       } catch (error) {
-        await store.release(key, begun.token).catch(ignore);
+        try {
+          await store.release(key, begun.token);
+        } catch {
+          // The key then frees itself when its lease ends.
+        }
         throw error;
       }
-      await store.complete(key, begun.token, text, { ttlMs: settings.ttlMs }).catch(ignore);
+      try {
+        await store.complete(key, begun.token, text, { ttlMs: settings.ttlMs });
+      } catch {
+        // A result that could not be stored only leaves the key to its lease; the caller still gets it.
+      }
       return value;
     }
     await pause(settings.clock, settings.pollIntervalMs, signal);

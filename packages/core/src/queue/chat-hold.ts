@@ -38,15 +38,16 @@ export class ChatHold {
   constructor(
     chatId: string,
     key: string,
-    acquired: { lease: LockLease; validUntilMs: number },
+    lease: LockLease,
+    validUntilMs: number,
     callerSignal: AbortSignal,
     settings: HoldSettings,
   ) {
     this.chatId = chatId;
     this.#key = key;
-    this.lease = acquired.lease;
-    this.fencingToken = acquired.lease.fencingToken;
-    this.#validUntilMs = acquired.validUntilMs;
+    this.lease = lease;
+    this.fencingToken = lease.fencingToken;
+    this.#validUntilMs = validUntilMs;
     this.#callerSignal = callerSignal;
     this.#settings = settings;
   }

@@ -107,15 +107,14 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
   const lockKey = parsed.lockKey ?? ((chatId: string) => `turn:${chatId}`);
   const queue = createKeyedQueue({ maxQueuedPerKey: parsed.maxQueuedPerChat ?? 100 });
 
-  const acquire = async (
+  /** After a first refused attempt: tries every `retryDelayMs` until `acquireTimeoutMs` from it. */
+  const acquireAfterRetries = async (
     key: string,
     signal: AbortSignal,
-  ): Promise<{ lease: LockLease; validUntilMs: number }> => {
-    const deadlineMs = clock.now() + acquireTimeoutMs;
+    firstAttemptAtMs: number,
+  ): Promise<{ lease: LockLease; attemptAtMs: number }> => {
+    const deadlineMs = firstAttemptAtMs + acquireTimeoutMs;
     for (;;) {
-      const startedAtMs = clock.now();
-      const lease = await locks.acquire(key, { leaseMs });
-      if (lease !== undefined) return { lease, validUntilMs: startedAtMs + leaseMs };
       if (clock.now() + retryDelayMs > deadlineMs) {
         throw new TimeoutError(
           `The lock "${key}" stayed held elsewhere for ${acquireTimeoutMs} ms`,
@@ -123,6 +122,9 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
         );
       }
       await clockDelay(clock, retryDelayMs, signal);
+      const attemptAtMs = clock.now();
+      const lease = await locks.acquire(key, { leaseMs });
+      if (lease !== undefined) return { lease, attemptAtMs };
     }
   };
 
@@ -135,7 +137,12 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
     callerSignal: AbortSignal,
   ): Promise<T> => {
     const key = lockKey(chatId);
-    const hold = new ChatHold(chatId, key, await acquire(key, callerSignal), callerSignal, settings);
+    let attemptAtMs = clock.now();
+    let lease = await locks.acquire(key, { leaseMs });
+    if (lease === undefined)
+      ({ lease, attemptAtMs } = await acquireAfterRetries(key, callerSignal, attemptAtMs));
+    // The lease counts from when it was asked for: the store's clock may be ahead of ours.
+    const hold = new ChatHold(chatId, key, lease, attemptAtMs + leaseMs, callerSignal, settings);
     renewals.add(hold);
     let value: T | undefined;
     let failure: { error: unknown } | undefined;
@@ -152,8 +159,11 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
       if (failure === undefined || failure.error === lost) throw lost;
       throw new LockLostError(key, hold.lease.fencingToken, { cause: failure.error });
     }
-    // A failed release only leaves the lease to expire on its own; the result stands.
-    await locks.release(hold.lease).catch(() => false);
+    try {
+      await locks.release(hold.lease);
+    } catch {
+      // A failed release only leaves the lease to expire on its own; the result stands.
+    }
     if (failure !== undefined) throw failure.error;
     return value as T;
   };
