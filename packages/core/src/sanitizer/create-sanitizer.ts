@@ -2,6 +2,7 @@ import { AbortedError, BotkeelError, parseOptions } from '../errors/index.js';
 import { MetricNames, SpanNames, botkeelMeter, botkeelTracer } from '../telemetry/index.js';
 import { builtInPatterns } from './built-in-patterns.js';
 import { detectFindings } from './detect.js';
+import { toNormalizationForm } from './matching-views.js';
 import { neutralizeRoleTags } from './neutralize.js';
 import { PatternSet } from './pattern-set.js';
 import { type SanitizerOptions, sanitizerOptionsSchema } from './sanitizer-options.js';
@@ -67,7 +68,7 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
     let text = visibleText;
     if (isBlocked) text = '';
     else if (policy === 'neutralize')
-      text = neutralizeRoleTags(capLength(visibleText.normalize('NFKC'), maxLength));
+      text = neutralizeRoleTags(capLength(toNormalizationForm(visibleText), maxLength));
     verdicts.add(1, { verdict, policy });
     return { text, verdict, score, findings: ranked, isBlocked, isTruncated };
   }
