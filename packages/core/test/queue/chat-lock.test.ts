@@ -110,6 +110,49 @@ describe('createChatLock', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 
+  it("passes the caller's abort on to the task's signal, whenever the task reads it", async () => {
+    const clock = createManualClock(0);
+    const locks = new MemoryLockStore({ clock });
+    const chatLock = createChatLock({ locks, clock, leaseMs: 300, renewEveryMs: 100 });
+    const caller = new AbortController();
+    let seen: unknown;
+    const running = chatLock
+      .run(
+        '42',
+        async ({ signal }) => {
+          await delay(clock, 1_000, signal).catch(() => (seen = signal.reason));
+          return 'done';
+        },
+        { signal: caller.signal },
+      )
+      .catch((error: unknown) => error);
+    await clock.advanceAsync(50);
+    caller.abort(new Error('shutting down'));
+    expect(await running).toBe('done');
+    expect(seen).toEqual(new Error('shutting down'));
+    // A caller that aborted before the turn started: the turn never runs.
+    const late = new AbortController();
+    late.abort(new Error('gone'));
+    const lateRead = await chatLock
+      .run('43', () => Promise.resolve(), { signal: late.signal })
+      .catch((error: unknown) => error);
+    expect(BotkeelError.hasCode(lateRead, 'ABORTED')).toBe(true);
+    // The task reads its signal only after the caller aborted: it is created already aborted.
+    const midway = new AbortController();
+    const reason = await chatLock.run(
+      '44',
+      async (turn) => {
+        midway.abort(new Error('stop'));
+        await Promise.resolve();
+        return turn.signal.aborted ? turn.signal.reason : undefined;
+      },
+      { signal: midway.signal },
+    );
+    expect(reason).toEqual(new Error('stop'));
+    expect(locks.size).toBe(0);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
   it('aborts the task and rejects with LOCK_LOST when a renewal is refused', async () => {
     const clock = createManualClock(0);
     const locks = faultyRenewals(new MemoryLockStore({ clock }), { renew: 'refuse' });
