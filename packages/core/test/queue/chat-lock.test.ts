@@ -120,7 +120,9 @@ describe('createChatLock', () => {
       .run(
         '42',
         async ({ signal }) => {
-          await delay(clock, 1_000, signal).catch(() => (seen = signal.reason));
+          await delay(clock, 1_000, signal).catch(() => {
+            seen = signal.reason as unknown;
+          });
           return 'done';
         },
         { signal: caller.signal },
@@ -139,12 +141,12 @@ describe('createChatLock', () => {
     expect(BotkeelError.hasCode(lateRead, 'ABORTED')).toBe(true);
     // The task reads its signal only after the caller aborted: it is created already aborted.
     const midway = new AbortController();
-    const reason = await chatLock.run(
+    const reason = await chatLock.run<unknown>(
       '44',
       async (turn) => {
         midway.abort(new Error('stop'));
         await Promise.resolve();
-        return turn.signal.aborted ? turn.signal.reason : undefined;
+        return turn.signal.aborted ? (turn.signal.reason as unknown) : undefined;
       },
       { signal: midway.signal },
     );
