@@ -128,10 +128,12 @@ export class ClaimBatcher {
       const groups = this.takeBatch();
       if (groups === undefined) return;
       this.running += 1;
-      void this.runBatch(groups).finally(() => {
-        this.running -= 1;
-        if (this.queue.length > 0) this.scheduleFlush();
-      });
+      void this.runBatch(groups)
+        .catch((error: unknown) => this.failAll(groups, error))
+        .finally(() => {
+          this.running -= 1;
+          if (this.queue.length > 0) this.scheduleFlush();
+        });
     }
   }
 
