@@ -31,7 +31,8 @@ export interface RunOnceSettings<T> {
 /**
  * The bookkeeping of `idempotent()` without its lease timer: `begin`, then replay a stored result,
  * wait for a live lease held elsewhere (polling, abortable), or run `fn`, store its result with
- * `complete` (a failed store only leaves the key to its lease) and release the key when `fn` throws.
+ * `complete` and release the key when `fn` throws (either write, when the store refuses it, is tried
+ * again in the background for a few seconds; after that only the lease frees the key).
  *
  * Internal. For callers that already own a lease covering `fn` — the bot's turn runner holds the
  * chat lock, which aborts its signal when that lease is lost — so aborting `fn` when the idempotency
@@ -56,22 +57,47 @@ export async function runOnce<T>(
         value = await fn();
         text = settings.serializer.serialize(value);
       } catch (error) {
+        const release = () => store.release(key, begun.token);
         try {
-          await store.release(key, begun.token);
+          await release();
         } catch {
-          // The key then frees itself when its lease ends.
+          // Tried again in the background; at worst the key frees itself when its lease ends.
+          retryClosingWrite(release, settings);
         }
         throw error;
       }
+      const complete = () => store.complete(key, begun.token, text, { ttlMs: settings.ttlMs });
       try {
-        await store.complete(key, begun.token, text, { ttlMs: settings.ttlMs });
+        await complete();
       } catch {
-        // A result that could not be stored only leaves the key to its lease; the caller still gets it.
+        // The caller still gets the result. Tried again in the background: a record left in progress
+        // would hold the key for its whole lease and then let the work run a second time.
+        retryClosingWrite(complete, settings);
       }
       return value;
     }
     await pause(settings.clock, settings.pollIntervalMs, signal);
   }
+}
+
+/** Waits before each further try of a `complete` or `release` the store refused (about 8 s in all). */
+const closingRetryDelaysMs = [100, 250, 500, 1_000, 2_000, 4_000];
+
+/**
+ * Tries a failed `complete` or `release` again in the background (on `clock`, unref'd timers, errors
+ * swallowed) until the store takes it, the delays are used up, or the lease would have ended anyway —
+ * so a store restart of a second or two neither strands the key for its whole lease nor loses a
+ * result. Safe to repeat: both only act while the token still owns the key.
+ */
+function retryClosingWrite(write: () => Promise<void>, settings: { clock: Clock; leaseMs: number }): void {
+  const { clock, leaseMs } = settings;
+  const startedAtMs = clock.now();
+  const tryAgain = (attempt: number): void => {
+    const delayMs = closingRetryDelaysMs[attempt];
+    if (delayMs === undefined || clock.now() + delayMs - startedAtMs >= leaseMs) return;
+    clock.setTimeout(() => void write().catch(() => tryAgain(attempt + 1)), delayMs, { unref: true });
+  };
+  tryAgain(0);
 }
 
 /** Waits `delayMs` on `clock`, or rejects with `ABORTED` when `signal` fires first. */
