@@ -29,6 +29,9 @@ interface Queryable {
   query<Row extends QueryResultRow>(text: string, values: unknown[]): Promise<QueryResult<Row>>;
 }
 
+/** What a batch found: the state of its one key, or a map of each key's state. */
+type BatchStates = string | undefined | Map<string, string>;
+
 /** The callers of one key in one batch: the first one's claim is sent; the others answer after it. */
 interface KeyGroup {
   readonly key: string;
@@ -139,6 +142,12 @@ export class ClaimBatcher {
 
   /** Takes up to {@link maxClaimsPerBatch} unsettled claims off the queue, grouped by key. */
   private takeBatch(): KeyGroup[] | undefined {
+    if (this.queue.length === 1) {
+      // The usual case with one caller in flight: no grouping needed.
+      const claim = this.queue[0] as PendingClaim;
+      this.queue.length = 0;
+      return claim.isSettled ? undefined : [{ key: claim.key, claims: [claim] }];
+    }
     const groups = new Map<string, KeyGroup>();
     let taken = 0;
     let index = 0;
@@ -158,7 +167,14 @@ export class ClaimBatcher {
     if (groups.every((group) => group.claims.every((claim) => claim.signal === undefined))) {
       // Nobody can abort: pool.query checks a client out, listens for its errors, runs the statement
       // and releases it (discarding a client whose statement failed), with callbacks, not promises.
-      await this.send(this.pool, groups);
+      let states: BatchStates;
+      try {
+        states = await this.send(this.pool, groups);
+      } catch (error) {
+        this.failAll(groups, error);
+        return;
+      }
+      this.answerAll(groups, states);
       return;
     }
     let client: PoolClient;
@@ -169,33 +185,37 @@ export class ClaimBatcher {
       return;
     }
     const detach = guardCheckedOutClient(client);
+    // Callers that aborted while the batch waited for a client are not sent.
+    const live = groups
+      .map((group) => ({ key: group.key, claims: group.claims.filter((claim) => !claim.isSettled) }))
+      .filter((group) => group.claims.length > 0);
+    let states: BatchStates;
     let failure: Error | undefined;
     try {
-      // Callers that aborted while the batch waited for a client are not sent.
-      const live = groups
-        .map((group) => ({ key: group.key, claims: group.claims.filter((claim) => !claim.isSettled) }))
-        .filter((group) => group.claims.length > 0);
-      if (live.length > 0) failure = await this.send(client, live);
+      states = live.length > 0 ? await this.send(client, live) : undefined;
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
     } finally {
       detach();
-      // Like pg's own pool.query: a client whose statement failed is discarded, never reused.
+      // Like pg's own pool.query: a client whose statement failed is discarded, never reused; and
+      // the client is back in the pool before any caller hears the answer.
       client.release(failure);
     }
+    if (failure === undefined) this.answerAll(live, states);
+    else this.failAll(groups, failure);
   }
 
-  /** Sends one batch and settles its callers; resolves with the error that failed them, if any. */
-  private async send(queryable: Queryable, groups: readonly KeyGroup[]): Promise<Error | undefined> {
-    try {
-      const states =
-        groups.length === 1
-          ? await this.claimOne(queryable, groups[0] as KeyGroup)
-          : await this.claimMany(queryable, [...groups]);
-      for (const group of groups) this.answer(group, states.get(group.key));
-      return undefined;
-    } catch (error) {
-      this.failAll(groups, error);
-      return error instanceof Error ? error : new Error(String(error));
-    }
+  /** Sends one batch: the state of its one key, or of each key (`'won'` when the batch took it). */
+  private send(queryable: Queryable, groups: readonly KeyGroup[]): Promise<BatchStates> {
+    const [only] = groups;
+    return groups.length === 1 && only !== undefined
+      ? this.claimOne(queryable, only)
+      : this.claimMany(queryable, [...groups]);
+  }
+
+  private answerAll(groups: readonly KeyGroup[], states: BatchStates): void {
+    if (states instanceof Map) for (const group of groups) this.answer(group, states.get(group.key));
+    else if (groups[0] !== undefined) this.answer(groups[0], states);
   }
 
   private failAll(groups: readonly KeyGroup[], error: unknown): void {
@@ -204,17 +224,16 @@ export class ClaimBatcher {
   }
 
   /** One key: the plain single-row statement, and only when it lost, a read of why. */
-  private async claimOne(client: Queryable, group: KeyGroup): Promise<Map<string, string>> {
+  private async claimOne(client: Queryable, group: KeyGroup): Promise<string | undefined> {
     const now = this.clock.now();
     const leaseMs = (group.claims[0] as PendingClaim).leaseMs;
     const claimed = await client.query(this.statements.claimOne, [group.key, now + leaseMs, now]);
-    if (claimed.rowCount === 1) return new Map([[group.key, 'won']]);
+    if (claimed.rowCount === 1) return 'won';
     const found = await client.query<{ state: string }>(this.statements.classifyOne, [
       group.key,
       this.clock.now(),
     ]);
-    const state = found.rows[0]?.state;
-    return state === undefined ? new Map() : new Map([[group.key, state]]);
+    return found.rows[0]?.state;
   }
 
   /** Many keys: one statement takes what it can and reads the live state of the rest. */

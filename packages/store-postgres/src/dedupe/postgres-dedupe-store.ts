@@ -66,14 +66,18 @@ export class PostgresDedupeStore implements DedupeStore {
    * Atomically claims `key` unless it is done or held by a live lease. Claims made in the same
    * event-loop turn are sent together as one statement.
    */
-  async claim(key: string, options: ClaimOptions & SignalOption): Promise<ClaimResult> {
-    assertDurationMs(options.leaseMs, 'claim', 'leaseMs');
-    throwIfAborted(options.signal, 'dedupe claim');
-    // Postgres text cannot hold NUL; refusing it here keeps one bad key from failing a whole batch.
-    if (key.includes('\u0000')) {
-      throw new InvalidOptionsError(
-        'claim: key must not contain a NUL character (Postgres text cannot hold it)',
-      );
+  claim(key: string, options: ClaimOptions & SignalOption): Promise<ClaimResult> {
+    try {
+      assertDurationMs(options.leaseMs, 'claim', 'leaseMs');
+      throwIfAborted(options.signal, 'dedupe claim');
+      // Postgres text cannot hold NUL; refusing it here keeps one bad key from failing a whole batch.
+      if (key.includes('\u0000')) {
+        throw new InvalidOptionsError(
+          'claim: key must not contain a NUL character (Postgres text cannot hold it)',
+        );
+      }
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return this.claims.claim(key, options.leaseMs, options.signal);
   }
