@@ -6,13 +6,16 @@ import { patternExamples } from './pattern-examples.js';
 /**
  * Every pattern must run in time linear in its input. For each pattern and each adversarial string we
  * time one run on 100 KB against ten runs on 10 KB (the same number of characters): a linear pattern
- * takes about the same, a quadratic one ten times longer. We compare the two (best of three trials,
- * plus a small floor that absorbs timer noise on tiny runs) and never assert an absolute time.
+ * takes about the same, a quadratic one ten times longer. We compare the two and never assert an
+ * absolute time. The machine is shared, so the measure is built to ignore load: CPU time of this
+ * process (`process.cpuUsage`, so time spent waiting for a core does not count), the two sizes
+ * interleaved (a slow spell hits both), the least of several trials per size, and a small floor that
+ * absorbs timer noise on tiny runs. The bound stays at 4 (quadratic growth gives about 10).
  */
 const smallSize = 10_000;
 const largeSize = 100_000;
-const trials = 3;
-const noiseFloorNs = 300_000n;
+const trials = 5;
+const noiseFloorUs = 300;
 const maxRatio = 4;
 
 const fill = (seed: string, size: number): string =>
@@ -41,15 +44,12 @@ function seedsFor(pattern: SanitizerPattern): string[] {
   ];
 }
 
-function bestTime(run: () => void): bigint {
-  let best: bigint | undefined;
-  for (let trial = 0; trial < trials; trial += 1) {
-    const start = process.hrtime.bigint();
-    run();
-    const elapsed = process.hrtime.bigint() - start;
-    if (best === undefined || elapsed < best) best = elapsed;
-  }
-  return best ?? 0n;
+/** CPU time of this process in microseconds (user + system), not affected by waiting for a core. */
+function cpuMicroseconds(run: () => void): number {
+  const start = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
 }
 
 function growth(
@@ -59,11 +59,29 @@ function growth(
 ): number {
   const [small, large] = [fill(seed, sizes[0]), fill(seed, sizes[1])];
   execute(small); // warm up
-  const smallTime = bestTime(() => {
+  execute(large);
+  const runSmall = (): void => {
     for (let repeat = 0; repeat < sizes[1] / sizes[0]; repeat += 1) execute(small);
-  });
-  const largeTime = bestTime(() => execute(large));
-  return Number(largeTime + noiseFloorNs) / Number(smallTime + noiseFloorNs);
+  };
+  let smallTime = Number.POSITIVE_INFINITY;
+  let largeTime = Number.POSITIVE_INFINITY;
+  // Interleaved, alternating which size goes first, so a burst of load falls on both.
+  for (let trial = 0; trial < trials; trial += 1) {
+    if (trial % 2 === 0) {
+      smallTime = Math.min(smallTime, cpuMicroseconds(runSmall));
+      largeTime = Math.min(
+        largeTime,
+        cpuMicroseconds(() => execute(large)),
+      );
+    } else {
+      largeTime = Math.min(
+        largeTime,
+        cpuMicroseconds(() => execute(large)),
+      );
+      smallTime = Math.min(smallTime, cpuMicroseconds(runSmall));
+    }
+  }
+  return (largeTime + noiseFloorUs) / (smallTime + noiseFloorUs);
 }
 
 describe('linear time', () => {
