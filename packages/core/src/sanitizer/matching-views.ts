@@ -58,10 +58,14 @@ function fromCodeUnits(units: Uint16Array, length: number): string {
 
 const foldableToLatin = /[\u0370-\u052f]/;
 
+/** Reused by every fold (the sanitizer is synchronous), grown on demand. */
+let foldBuffer = new Uint16Array(4096);
+
 /** Folds Cyrillic and Greek look-alike letters to Latin, one code unit for one (positions kept). */
 export function foldToLatin(text: string): string {
   if (!foldableToLatin.test(text)) return text;
-  const units = new Uint16Array(text.length);
+  if (foldBuffer.length < text.length) foldBuffer = new Uint16Array(text.length);
+  const units = foldBuffer;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     const replacement = code < 0x500 ? (toLatinLetter[code] ?? 0) : 0;

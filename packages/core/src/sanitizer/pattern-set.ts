@@ -171,9 +171,11 @@ export class PatternSet {
       let repeatedHits = 0;
       // The table scanner until hostile repetition, then regular expressions without the seen anchors.
       let reduced: RegExp | undefined;
-      let found = index.anchorScanner.next(text, 0);
-      while (found !== undefined) {
-        const { anchor, start } = found;
+      let reducedAnchor = '';
+      const scanner = index.anchorScanner;
+      let start = scanner.find(text, 0);
+      while (start >= 0) {
+        const anchor = reduced === undefined ? scanner.foundAnchor : reducedAnchor;
         if (hitCount < maxRecordedHits) {
           hits.starts[hitCount] = start;
           hits.lengths[hitCount] = anchor.length;
@@ -198,11 +200,12 @@ export class PatternSet {
           repeatedHits = 0;
           if (reduced === undefined) break;
         }
-        if (reduced === undefined) found = index.anchorScanner.next(text, start + 1);
+        if (reduced === undefined) start = scanner.find(text, start + 1);
         else {
           reduced.lastIndex = start + 1;
           const next = reduced.exec(text);
-          found = next === null ? undefined : { start: next.index, anchor: next[0] };
+          start = next === null ? -1 : next.index;
+          reducedAnchor = next === null ? '' : next[0];
         }
       }
     }
