@@ -8,9 +8,15 @@ const bigramHash = (first: number, second: number): number => (Math.imul(first, 
 const trigramHash = (first: number, second: number, third: number): number =>
   (Math.imul(first, 961) + Math.imul(second, 31) + third) & 0xffff;
 
-/** A packed 64 K-entry table (`new Array(65536)` would be a slow dictionary of holes). */
-const emptyTable = <T>(): (T | undefined)[] =>
-  Array.from({ length: 0x10000 }, (): T | undefined => undefined);
+/** `text.startsWith(anchor, index)` as an inlinable loop (the built-in is a call per candidate). */
+function startsAt(text: string, anchor: string, index: number, length: number): boolean {
+  const anchorLength = anchor.length;
+  if (index + anchorLength > length) return false;
+  for (let offset = 0; offset < anchorLength; offset += 1) {
+    if (text.charCodeAt(index + offset) !== anchor.charCodeAt(offset)) return false;
+  }
+  return true;
+}
 
 /**
  * Finds anchors with one JavaScript pass and table look-ups instead of a regular expression
@@ -21,19 +27,22 @@ const emptyTable = <T>(): (T | undefined)[] =>
  */
 export class AnchorScanner {
   /**
-   * Anchors of three or more code units by the hash of their first three, longest first. Indexed by
-   * a small integer (not a `Map` keyed by a 48-bit number, which is a heap number to hash), and every
-   * candidate is confirmed with `startsWith`, so hash collisions cost a comparison, never a wrong hit.
+   * Anchors of three or more code units by the hash of their first three, longest first. Keyed by
+   * that small integer (not by a 48-bit number, a heap number to hash) and looked up only where the
+   * filter below passes; every candidate is confirmed, so a hash collision costs a comparison, never
+   * a wrong hit.
    */
-  private readonly byTrigram: (string[] | undefined)[] = emptyTable<string[]>();
+  private readonly byTrigram = new Map<number, string[]>();
   /** Two-unit anchors by the hash of their units (confirmed by comparing both units). */
-  private readonly byBigram: (string[] | undefined)[] = emptyTable<string[]>();
+  private readonly byBigram = new Map<number, string[]>();
   /** One-unit anchors by their code unit. */
-  private readonly byUnigram: (string | undefined)[] = emptyTable<string>();
+  private readonly byUnigram = new Map<number, string>();
   /** 1 where the table of the same name has an entry: a byte look-up rejects most positions. */
-  private readonly trigrams = new Uint8Array(0x10000);
-  private readonly bigrams = new Uint8Array(0x10000);
-  private readonly unigrams = new Uint8Array(0x10000);
+  // The trigram filter is a bit set (8 KB, stays in the L1 cache: its look-ups are at random
+  // places); the others are indexed by the first code unit, whose look-ups cluster (one script).
+  private readonly trigrams = new Int32Array(0x10000 >>> 5);
+  /** Bit 1: a one-unit anchor is this unit; bit 2: a two-unit anchor starts with it. */
+  private readonly firsts = new Uint8Array(0x10000);
   /** The anchor of the last hit `find` returned (valid until the next call). */
   foundAnchor = '';
 
@@ -41,22 +50,22 @@ export class AnchorScanner {
     for (const anchor of new Set(anchors)) {
       const first = anchor.charCodeAt(0);
       if (anchor.length === 1) {
-        this.byUnigram[first] = anchor;
-        this.unigrams[first] = 1;
+        this.byUnigram.set(first, anchor);
+        this.firsts[first] = (this.firsts[first] ?? 0) | 1;
         continue;
       }
       const second = anchor.charCodeAt(1);
       if (anchor.length === 2) {
         const hash = bigramHash(first, second);
-        this.byBigram[hash] = [...(this.byBigram[hash] ?? []), anchor];
-        this.bigrams[hash] = 1;
+        this.byBigram.set(hash, [...(this.byBigram.get(hash) ?? []), anchor]);
+        this.firsts[first] = (this.firsts[first] ?? 0) | 2;
         continue;
       }
       const hash = trigramHash(first, second, anchor.charCodeAt(2));
-      this.byTrigram[hash] = [...(this.byTrigram[hash] ?? []), anchor];
-      this.trigrams[hash] = 1;
+      this.byTrigram.set(hash, [...(this.byTrigram.get(hash) ?? []), anchor]);
+      this.trigrams[hash >>> 5] = (this.trigrams[hash >>> 5] ?? 0) | (1 << (hash & 31));
     }
-    for (const list of this.byTrigram) list?.sort((left, right) => right.length - left.length);
+    for (const list of this.byTrigram.values()) list.sort((left, right) => right.length - left.length);
   }
 
   /** The first position at or after `from` where an anchor starts, with the longest one there. */
@@ -72,24 +81,31 @@ export class AnchorScanner {
   find(text: string, from: number): number {
     const length = text.length;
     if (from >= length) return -1;
-    const { trigrams, bigrams, unigrams } = this;
+    const { trigrams, firsts } = this;
     let first = text.charCodeAt(from);
     let second = from + 1 < length ? text.charCodeAt(from + 1) : -1;
     for (let index = from; index < length; index += 1) {
       const third = index + 2 < length ? text.charCodeAt(index + 2) : -1;
-      if (third >= 0 && trigrams[trigramHash(first, second, third)] === 1) {
-        const list = this.byTrigram[trigramHash(first, second, third)];
+      const hash = trigramHash(first, second, third);
+      if (third >= 0 && (((trigrams[hash >>> 5] ?? 0) >>> (hash & 31)) & 1) === 1) {
+        const list = this.byTrigram.get(hash);
         if (list !== undefined) {
           for (const anchor of list) {
-            if (text.startsWith(anchor, index)) {
+            if (startsAt(text, anchor, index, length)) {
               this.foundAnchor = anchor;
               return index;
             }
           }
         }
       }
-      if (second >= 0 && bigrams[bigramHash(first, second)] === 1) {
-        const list = this.byBigram[bigramHash(first, second)];
+      const firstFlags = firsts[first] ?? 0;
+      if (firstFlags === 0) {
+        first = second;
+        second = third;
+        continue;
+      }
+      if (second >= 0 && (firstFlags & 2) !== 0) {
+        const list = this.byBigram.get(bigramHash(first, second));
         if (list !== undefined) {
           for (const anchor of list) {
             if (anchor.charCodeAt(0) === first && anchor.charCodeAt(1) === second) {
@@ -99,7 +115,7 @@ export class AnchorScanner {
           }
         }
       }
-      const single = unigrams[first] === 1 ? this.byUnigram[first] : undefined;
+      const single = (firstFlags & 1) !== 0 ? this.byUnigram.get(first) : undefined;
       if (single !== undefined) {
         this.foundAnchor = single;
         return index;
