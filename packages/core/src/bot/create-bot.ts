@@ -213,7 +213,11 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
           return { status: 'rate-limited', reason: decision.source };
         }
       }
-      await debouncer.push(message.chatId, { message, traceId: currentContext()?.traceId });
+      await debouncer.push(
+        message.chatId,
+        { message, traceId: currentContext()?.traceId },
+        { id: message.updateKey },
+      );
     } catch (error) {
       await dedupe.release(message.updateKey).catch(() => undefined);
       logger.error({ err: error }, 'message could not be stored');

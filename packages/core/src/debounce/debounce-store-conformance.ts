@@ -277,6 +277,61 @@ export function debounceStoreConformance(
       });
     });
 
+    describe('push ids', () => {
+      it('adds an item pushed twice with one id once to the pending burst', async () => {
+        const store = await newStore();
+        const key = freshKey('push-id');
+        expect(await store.push(key, 'a', window, at(0), 'update-1')).toEqual({
+          count: 1,
+          dueAtMs: at(1_000),
+        });
+        expect(await store.push(key, 'b', window, at(100), 'update-2')).toEqual({
+          count: 2,
+          dueAtMs: at(1_100),
+        });
+        expect(await store.push(key, 'a', window, at(200), 'update-1')).toEqual({
+          count: 1,
+          dueAtMs: at(1_100),
+        });
+        expect(await store.push(key, 'c', window, at(300))).toEqual({ count: 3, dueAtMs: at(1_300) });
+        expect(only(await claim(store, at(1_300))).items).toEqual(['a', 'b', 'c']);
+      });
+
+      it('ignores an id of the claimed batch until it is acked, then accepts it as new', async () => {
+        const store = await newStore();
+        const key = freshKey('push-id-claimed');
+        await store.push(key, 'a', window, at(0), 'update-1');
+        const first = only(await claim(store, at(1_000)));
+        expect(await store.push(key, 'a', window, at(2_000), 'update-1')).toEqual({
+          count: 1,
+          dueAtMs: at(1_000),
+        });
+        expect(await store.push(key, 'b', window, at(2_000), 'update-2')).toEqual({
+          count: 1,
+          dueAtMs: at(3_000),
+        });
+        expect(only(await claim(store, at(1_000 + leaseMs))).items).toEqual(['a']);
+        await store.ack(key, first.batchId);
+        expect(only(await claim(store, at(1_000 + leaseMs))).items).toEqual(['b']);
+        expect(await store.push(key, 'a', window, at(20_000), 'update-1')).toEqual({
+          count: 1,
+          dueAtMs: at(21_000),
+        });
+      });
+
+      it('keeps ids per key', async () => {
+        const store = await newStore();
+        const one = freshKey('push-id-one');
+        const two = freshKey('push-id-two');
+        await store.push(one, 'a', window, at(0), 'update-1');
+        expect(await store.push(two, 'a', window, at(0), 'update-1')).toEqual({
+          count: 1,
+          dueAtMs: at(1_000),
+        });
+        expect(await claim(store, at(1_000))).toHaveLength(2);
+      });
+    });
+
     describe('bursts during a claimed batch', () => {
       it('collects items pushed while a batch is claimed into the next batch', async () => {
         const store = await newStore();

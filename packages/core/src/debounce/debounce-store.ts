@@ -45,7 +45,10 @@ export interface ClaimDueOptions {
  * pending burst (items in push order, due time) and at most one claimed batch.
  *
  * Contract, checked by `debounceStoreConformance` in `@botkeel/core/testing`:
- * - `push` is durable when it resolves; due time = min(first item + maxWaitMs, last item + quietMs),
+ * - `push` is durable when it resolves; a push with an `id` already pushed into the key's pending
+ *   burst or its claimed (not yet acked) batch is a no-op returning that burst's size at the first
+ *   push and its current due time (a retried push whose reply was lost adds nothing);
+ * - `push` due time: due time = min(first item + maxWaitMs, last item + quietMs),
  *   or now when the burst reaches `maxItems` (a trigger, not a cap: items pushed before the burst
  *   is claimed still join it);
  * - `claimDue` atomically moves due bursts into claimed batches, so concurrent claimers never get the
@@ -68,12 +71,17 @@ export interface ClaimDueOptions {
  * ```
  */
 export interface DebounceStore {
-  /** Appends `item` to the pending burst of `key`; returns the burst's size and due time. */
+  /**
+   * Appends `item` to the pending burst of `key`; returns the burst's size and due time. With `id`
+   * (e.g. the update key) the push is idempotent while the burst is pending or claimed: the same id
+   * again is a no-op. Stores written before ids existed may ignore it.
+   */
   push(
     key: string,
     item: string,
     window: DebounceWindow,
     nowMs: number,
+    id?: string,
   ): Promise<{ count: number; dueAtMs: number }>;
   /** Claims due bursts (and expired claimed batches) for delivery. */
   claimDue(options: ClaimDueOptions): Promise<DebounceBatch[]>;

@@ -25,8 +25,10 @@ export interface Debouncer<Item> {
   /**
    * Adds `item` to the pending burst of `key`. Resolves once the item is durably in the store.
    * Rejects with `DRAINING` after `stop()` was called, with `ABORTED` when `signal` is already aborted.
+   * With `id` (e.g. the update key) pushing the same id again while its burst is pending or claimed
+   * adds nothing, so retrying a push whose reply was lost is safe.
    */
-  push(key: string, item: Item, options?: { signal?: AbortSignal }): Promise<PushResult>;
+  push(key: string, item: Item, options?: { signal?: AbortSignal; id?: string }): Promise<PushResult>;
   /**
    * Starts flushing due bursts (this instance's and other instances'). Pushing works without it.
    * A started debouncer keeps the Node.js process alive (its wake-up timer) until `stop()`. Calling

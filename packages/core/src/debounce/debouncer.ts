@@ -289,7 +289,9 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
         throw new BotkeelError('DRAINING', 'The debouncer is stopping and accepts no new items');
       if (pushOptions.signal?.aborted === true) throw new AbortedError();
       const text = codec.encode(item);
-      const stored = withSpan(SpanNames.debouncePush, {}, () => store.push(key, text, window, clock.now()));
+      const stored = withSpan(SpanNames.debouncePush, {}, () =>
+        store.push(key, text, window, clock.now(), pushOptions.id),
+      );
       pushes.add(stored);
       try {
         const result = await stored;

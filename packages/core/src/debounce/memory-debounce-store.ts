@@ -11,12 +11,15 @@ interface PendingBurst {
   readonly items: string[];
   readonly firstAtMs: number;
   dueAtMs: number;
+  /** Push id -> burst size right after that push. */
+  readonly ids: Map<string, number>;
 }
 
 interface ClaimedBatch {
   readonly batchId: string;
   readonly items: readonly string[];
   readonly dueAtMs: number;
+  readonly ids: ReadonlyMap<string, number>;
   deliveries: number;
   leaseEndsAtMs: number;
 }
@@ -49,15 +52,25 @@ export class MemoryDebounceStore implements DebounceStore {
   private readonly heap = new DueHeap();
   private stamps = 0;
 
-  /** Appends `item` to the pending burst of `key`; returns the burst's size and due time. */
+  /** Appends `item` to the pending burst of `key` (a no-op for an `id` already in its burst or claimed batch). */
   push(
     key: string,
     item: string,
     window: DebounceWindow,
     nowMs: number,
+    id?: string,
   ): Promise<{ count: number; dueAtMs: number }> {
+    if (id !== undefined) {
+      const known = this.knownPush(key, id);
+      if (known !== undefined) return Promise.resolve(known);
+    }
     const state = this.stateOf(key);
-    const pending = state.pending ?? { items: [], firstAtMs: nowMs, dueAtMs: nowMs };
+    const pending = state.pending ?? {
+      items: [],
+      firstAtMs: nowMs,
+      dueAtMs: nowMs,
+      ids: new Map<string, number>(),
+    };
     const wasFull = state.pending !== undefined && pending.items.length >= window.maxItems;
     pending.items.push(item);
     if (pending.items.length >= window.maxItems) {
@@ -65,9 +78,24 @@ export class MemoryDebounceStore implements DebounceStore {
     } else {
       pending.dueAtMs = Math.min(pending.firstAtMs + window.maxWaitMs, nowMs + window.quietMs);
     }
+    if (id !== undefined) pending.ids.set(id, pending.items.length);
     state.pending = pending;
     this.reschedule(key, state);
     return Promise.resolve({ count: pending.items.length, dueAtMs: pending.dueAtMs });
+  }
+
+  /** The result of an earlier push of `id` into the key's pending burst or claimed batch, if any. */
+  private knownPush(key: string, id: string): { count: number; dueAtMs: number } | undefined {
+    const state = this.keys.get(key);
+    const pendingCount = state?.pending?.ids.get(id);
+    if (state?.pending !== undefined && pendingCount !== undefined) {
+      return { count: pendingCount, dueAtMs: state.pending.dueAtMs };
+    }
+    const claimedCount = state?.claimed?.ids.get(id);
+    if (state?.claimed !== undefined && claimedCount !== undefined) {
+      return { count: claimedCount, dueAtMs: state.claimed.dueAtMs };
+    }
+    return undefined;
   }
 
   /** Claims due bursts (and expired claimed batches) for delivery, earliest first. */
@@ -143,6 +171,7 @@ export class MemoryDebounceStore implements DebounceStore {
       batchId: processUniqueId(),
       items: pending.items,
       dueAtMs: pending.dueAtMs,
+      ids: pending.ids,
       deliveries: 1,
       leaseEndsAtMs: nowMs + leaseMs,
     };

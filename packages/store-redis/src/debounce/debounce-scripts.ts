@@ -5,6 +5,8 @@ import { RedisScript } from '../internal/redis-script.js';
 //   {base}leases     ZSET chat -> lease end of its claimed batch
 //   {base}p:{chat}   LIST the pending burst: its header, then the items in push order
 //   {base}c:{chat}   LIST the claimed batch: the pending list renamed at the claim (header, items)
+//   {base}pi:{chat}  HASH push id -> burst size after that push, of the pending burst (pushes with an id)
+//   {base}ci:{chat}  HASH the same of the claimed batch: renamed with the list, deleted at the ack
 // The header is one string: "batch first due redeliveries" (the batch id given at the burst's first
 // push, its first push and due time in ms, and deliveries − 1). Keeping it in the list makes a claim
 // two commands (RENAME, LRANGE) and an ack's check-and-remove a read of one element.
@@ -14,13 +16,28 @@ import { RedisScript } from '../internal/redis-script.js';
 const header = `'^(%S+) (%S+) (%S+) (%d+)$'`;
 
 /**
- * KEYS: ready, pending list, claimed list.
- * ARGV: chat, item, quietMs, maxWaitMs, maxItems, nowMs, batch id for a new burst.
+ * KEYS: ready, pending list, claimed list, pending ids, claimed ids.
+ * ARGV: chat, item, quietMs, maxWaitMs, maxItems, nowMs, batch id for a new burst, push id ('' for
+ * none). A push id already in the pending burst or the claimed batch adds nothing and returns the
+ * size after its first push and the burst's current due time.
  * Returns {count, dueAtMs}.
  */
 export const pushScript = new RedisScript(
   'debounce-push',
   `local now = tonumber(ARGV[6])
+local id = ARGV[8]
+if id ~= '' then
+  for _, pair in ipairs({{KEYS[4], KEYS[2]}, {KEYS[5], KEYS[3]}}) do
+    local seen = redis.call('HGET', pair[1], id)
+    if seen then
+      local known = redis.call('LINDEX', pair[2], 0)
+      if known then
+        local _, _, knownDue = string.match(known, ${header})
+        return {tonumber(seen), knownDue}
+      end
+    end
+  end
+end
 local current = redis.call('LINDEX', KEYS[2], 0)
 local batch = ARGV[7]
 local first = now
@@ -50,6 +67,7 @@ else
   redis.call('RPUSH', KEYS[2], head, ARGV[2])
 end
 if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('ZADD', KEYS[1], dueText, ARGV[1]) end
+if id ~= '' then redis.call('HSET', KEYS[4], id, count) end
 return {count, dueText}`,
 );
 
@@ -64,7 +82,7 @@ for index = firstAck, #ARGV, 2 do
   local claimed = base .. 'c:' .. chat
   local current = redis.call('LINDEX', claimed, 0)
   if current and string.match(current, '^(%S+) ') == ARGV[index + 1] then
-    redis.call('DEL', claimed)
+    redis.call('DEL', claimed, base .. 'ci:' .. chat)
     acked[#acked + 1] = chat
     local waiting = redis.call('LINDEX', base .. 'p:' .. chat, 0)
     if waiting then
@@ -135,6 +153,9 @@ if #out < limit then
     local claimed = base .. 'c:' .. chat
     -- The sorted set holds a chat only while its pending list exists and nothing is claimed.
     if redis.pcall('RENAME', base .. 'p:' .. chat, claimed)['err'] == nil then
+      if redis.call('EXISTS', base .. 'pi:' .. chat) == 1 then
+        redis.call('RENAME', base .. 'pi:' .. chat, base .. 'ci:' .. chat)
+      end
       leased[#leased + 1] = leaseEnd
       leased[#leased + 1] = chat
       out[#out + 1] = {chat, 1, redis.call('LRANGE', claimed, 0, -1)}

@@ -81,19 +81,29 @@ export class RedisDebounceStore implements DebounceStore {
     });
   }
 
-  /** Appends `item` to the pending burst of `key` (one script call); returns the burst's size and due time. */
+  /**
+   * Appends `item` to the pending burst of `key` (one script call); returns the burst's size and due
+   * time. A push `id` already in the burst or its claimed batch adds nothing.
+   */
   async push(
     key: string,
     item: string,
     window: DebounceWindow,
     nowMs: number,
+    id?: string,
   ): Promise<{ count: number; dueAtMs: number }> {
     const shard = this.shardOf(key);
     const reply = (await this.executor.run('debounce push', () =>
       pushScript.run(
         this.client,
-        [shard.ready, `${shard.base}p:${key}`, `${shard.base}c:${key}`],
-        [key, item, window.quietMs, window.maxWaitMs, window.maxItems, nowMs, randomUUID()],
+        [
+          shard.ready,
+          `${shard.base}p:${key}`,
+          `${shard.base}c:${key}`,
+          `${shard.base}pi:${key}`,
+          `${shard.base}ci:${key}`,
+        ],
+        [key, item, window.quietMs, window.maxWaitMs, window.maxItems, nowMs, randomUUID(), id ?? ''],
       ),
     )) as [number, string];
     return { count: reply[0], dueAtMs: Number(reply[1]) };
