@@ -1,3 +1,4 @@
+import { abortableSleep } from '../clock/abortable-sleep.js';
 import { type Clock } from '../clock/clock.js';
 import { AbortedError } from '../errors/subclasses.js';
 import { type IdempotencyStore } from './idempotency-store.js';
@@ -76,7 +77,12 @@ export async function runOnce<T>(
       }
       return value;
     }
-    await pause(settings.clock, settings.pollIntervalMs, signal);
+    await abortableSleep(
+      settings.clock,
+      settings.pollIntervalMs,
+      signal,
+      () => new AbortedError('idempotent: aborted while waiting'),
+    );
   }
 }
 
@@ -98,19 +104,4 @@ function retryClosingWrite(write: () => Promise<void>, settings: { clock: Clock;
     clock.setTimeout(() => void write().catch(() => tryAgain(attempt + 1)), delayMs, { unref: true });
   };
   tryAgain(0);
-}
-
-/** Waits `delayMs` on `clock`, or rejects with `ABORTED` when `signal` fires first. */
-function pause(clock: Clock, delayMs: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clock.clearTimeout(timer);
-      reject(new AbortedError('idempotent: aborted while waiting'));
-    };
-    const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, delayMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

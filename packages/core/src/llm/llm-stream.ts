@@ -1,5 +1,5 @@
 import { type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { type Clock } from '../clock/clock.js';
+import { abortableSleep } from '../clock/abortable-sleep.js';
 import { SpanNames } from '../telemetry/names.js';
 import { botkeelTracer } from '../telemetry/instruments.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
@@ -35,29 +35,6 @@ async function* completeAsStream(
     model: completion.model,
     ...(completion.usage === undefined ? {} : { usage: completion.usage }),
   };
-}
-
-/** Waits `delayMs` on `clock`; rejects with the signal's reason when it aborts first. */
-function sleep(clock: Clock, delayMs: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const onAbort = (): void => {
-      clock.clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    const timer = clock.setTimeout(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      delayMs,
-      { unref: true },
-    );
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 interface OpenedStream {
@@ -248,7 +225,15 @@ export async function* streamProviders<Output>(
           if (clock.now() + delayMs >= call.deadlineAtMs) continue providers;
           llmInstruments().retries.add(1, { provider: slot.name });
           try {
-            await sleep(clock, delayMs, callController.signal);
+            await abortableSleep(
+              clock,
+              delayMs,
+              callController.signal,
+              () => callController.signal.reason as Error,
+              {
+                unref: true,
+              },
+            );
           } catch {
             break providers;
           }
