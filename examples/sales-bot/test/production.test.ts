@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 import { listOrders } from '../src/orders/postgres-order-repository.js';
 import { runProduction, type ProductionBot } from '../src/production/run-production.js';
+import { productionEnv } from './helpers/production-env.js';
 
 const namespace = `t${randomBytes(5).toString('hex')}`;
 const secret = 'webhook_secret_0123456789';
@@ -46,18 +47,8 @@ beforeAll(async () => {
     script: [{ status: 500 }, { reply: 'Радимо худі Класик і светр Урбан.' }],
   });
   const config = readConfig({
-    BOT_MODE: 'production',
+    ...productionEnv({ simulator, openai, secret, namespace }),
     HOST: '127.0.0.1',
-    PORT: '0',
-    TELEGRAM_BOT_TOKEN: simulator.token,
-    TELEGRAM_WEBHOOK_SECRET: secret,
-    TELEGRAM_API_ROOT: simulator.apiRoot,
-    TELEGRAM_MANAGERS_CHAT_ID: '-1001234567890',
-    OPENAI_API_KEY: 'sk-test-0123456789abcdefghij',
-    OPENAI_BASE_URL: openai.baseURL,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
-    STORE_NAMESPACE: namespace,
   });
   running = await runProduction(config, systemClock, silentLogger);
 });

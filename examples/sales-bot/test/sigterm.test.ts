@@ -7,6 +7,7 @@ import { startTelegramSimulator } from '@botkeel/adapter-telegram/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { productionEnv } from './helpers/production-env.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -29,18 +30,8 @@ describe('SIGTERM with a turn in flight', () => {
       env: {
         ...process.env,
         TSX_TSCONFIG_PATH: `${root}/tsconfig.json`,
-        BOT_MODE: 'production',
-        PORT: '0',
+        ...productionEnv({ simulator, openai, secret, namespace }),
         LOG_LEVEL: 'info',
-        TELEGRAM_BOT_TOKEN: simulator.token,
-        TELEGRAM_WEBHOOK_SECRET: secret,
-        TELEGRAM_API_ROOT: simulator.apiRoot,
-        TELEGRAM_MANAGERS_CHAT_ID: '-1001234567890',
-        OPENAI_API_KEY: 'sk-test-0123456789abcdefghij',
-        OPENAI_BASE_URL: openai.baseURL,
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
-        STORE_NAMESPACE: namespace,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
