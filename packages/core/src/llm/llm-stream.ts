@@ -120,19 +120,14 @@ export async function* streamProviders<Output>(
   try {
     providers: for (const slot of slots) {
       if (slot.cooldownUntilMs > clock.now()) {
-        call.attempts.push({ provider: slot.name, attempt: 0, outcome: 'skipped-cooldown', latencyMs: 0 });
+        call.recordSkip(slot.name, 'skipped-cooldown');
         continue;
       }
       for (let attempt = 1; attempt <= settings.retry.maxAttempts; attempt += 1) {
         if (callController.signal.aborted) break providers;
         const breaker = slot.breaker;
         if (breaker !== undefined && !breaker.isCallPermitted()) {
-          call.attempts.push({
-            provider: slot.name,
-            attempt: 0,
-            outcome: 'skipped-circuit-open',
-            latencyMs: 0,
-          });
+          call.recordSkip(slot.name, 'skipped-circuit-open');
           continue providers;
         }
         const startedAtMs = clock.now();
@@ -186,12 +181,7 @@ export async function* streamProviders<Output>(
           span.setStatus({ code: SpanStatusCode.ERROR });
           span.end();
           if (error instanceof CircuitOpenError) {
-            call.attempts.push({
-              provider: slot.name,
-              attempt: 0,
-              outcome: 'skipped-circuit-open',
-              latencyMs: 0,
-            });
+            call.recordSkip(slot.name, 'skipped-circuit-open');
             continue providers;
           }
           lastError = error;

@@ -189,12 +189,7 @@ export function runLane(
       .execute((breakerSignal) => completeValidated(call, slot, breakerSignal, isHedge), attemptSignal)
       .then(undefined, (error: unknown) => {
         if (error instanceof CircuitOpenError) {
-          call.attempts.push({
-            provider: slot.name,
-            attempt: 0,
-            outcome: 'skipped-circuit-open',
-            latencyMs: 0,
-          });
+          call.recordSkip(slot.name, 'skipped-circuit-open');
         }
         throw error;
       });

@@ -119,18 +119,13 @@ class ProviderRace {
       const slot = this.#slots[this.#nextIndex] as ProviderSlot;
       this.#nextIndex += 1;
       if (slot.cooldownUntilMs > call.clock.now()) {
-        call.attempts.push({ provider: slot.name, attempt: 0, outcome: 'skipped-cooldown', latencyMs: 0 });
+        call.recordSkip(slot.name, 'skipped-cooldown');
         this.#deferred.push(slot);
         this.#wasDeferred.add(slot);
         continue;
       }
       if (slot.breaker !== undefined && !slot.breaker.isCallPermitted()) {
-        call.attempts.push({
-          provider: slot.name,
-          attempt: 0,
-          outcome: 'skipped-circuit-open',
-          latencyMs: 0,
-        });
+        call.recordSkip(slot.name, 'skipped-circuit-open');
         continue;
       }
       this.#launch(slot, isHedge);
@@ -152,12 +147,7 @@ class ProviderRace {
         this.#waitTimer = undefined;
         if (this.#isFinished) return;
         if (slot.breaker !== undefined && !slot.breaker.isCallPermitted()) {
-          call.attempts.push({
-            provider: slot.name,
-            attempt: 0,
-            outcome: 'skipped-circuit-open',
-            latencyMs: 0,
-          });
+          call.recordSkip(slot.name, 'skipped-circuit-open');
           this.#advance();
           return;
         }

@@ -1,7 +1,7 @@
 import { type Context } from '@opentelemetry/api';
 import { type z } from 'zod';
 import { type Clock } from '../clock/clock.js';
-import { type LlmAttempt } from './llm-attempt.js';
+import { type LlmAttempt, type LlmAttemptOutcome } from './llm-attempt.js';
 import { type llmRouterOptionsSchema } from './llm-router-options.js';
 import { llmInstruments } from './llm-telemetry.js';
 import { type LlmRequest, type LlmUsage } from './llm-types.js';
@@ -39,6 +39,11 @@ export class RoutedCall {
     const next = (this.#callsByProvider.get(provider) ?? 0) + 1;
     this.#callsByProvider.set(provider, next);
     return next;
+  }
+
+  /** Records a provider passed over without a call (its circuit is open or it is cooling down). */
+  recordSkip(provider: string, outcome: Extract<LlmAttemptOutcome, `skipped-${string}`>): void {
+    this.attempts.push({ provider, attempt: 0, outcome, latencyMs: 0 });
   }
 
   /** Adds a completion's tokens to the ledger and the token counter. */
