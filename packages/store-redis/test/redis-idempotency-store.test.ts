@@ -35,6 +35,16 @@ describe('RedisIdempotencyStore on Redis', () => {
     expect(await store.begin('odd-result', { leaseMs: 60_000 })).toEqual({ status: 'completed', result });
   });
 
+  it('extends a lease with PEXPIRE on the one key, by Redis clock', async () => {
+    const store = new RedisIdempotencyStore({ client, keyPrefix });
+    const begun = await store.begin('extend:pttl', { leaseMs: 1_000 });
+    if (begun.status !== 'started') throw new Error('expected started');
+    expect(await store.extend('extend:pttl', begun.token, { leaseMs: 600_000 })).toBe(true);
+    const pttl = await client.pttl(`${keyPrefix}:idempotency:{extend:pttl}`);
+    expect(pttl).toBeGreaterThan(590_000);
+    expect(pttl).toBeLessThanOrEqual(600_000);
+  });
+
   it('runs a function once through idempotent() across two stores on one Redis', async () => {
     const first = new RedisIdempotencyStore({ client, keyPrefix });
     const second = new RedisIdempotencyStore({ client, keyPrefix });

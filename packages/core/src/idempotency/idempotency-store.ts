@@ -17,6 +17,7 @@ export type IdempotencyBegin =
  * - `complete` stores the result for `ttlMs`, after which `begin` answers `completed` with it;
  * - `complete` and `release` by a caller whose lease was taken over (wrong `token`) change nothing;
  * - a lease that expired without `complete` can be started again;
+ * - `extend`, when implemented, pushes a live lease out for its owner only (see {@link IdempotencyStore.extend});
  * - an unreachable backend rejects with `STORE_UNAVAILABLE`.
  *
  * @example
@@ -32,4 +33,25 @@ export interface IdempotencyStore {
   complete(key: string, token: string, result: string, options: { ttlMs: number }): Promise<void>;
   /** Gives up the lease (only when `token` still owns it) so the key can be started again. */
   release(key: string, token: string): Promise<void>;
+  /**
+   * Optional. Sets the lease of an in-progress record to end `leaseMs` from now, atomically and only
+   * while `token` (from `begin`'s `started`) still owns a live lease. Resolves `true` when extended;
+   * `false` when the key is absent, completed, owned by another token, or its lease already ran out
+   * (taken over or not: an expired lease is never revived). An extended record answers `in-progress`
+   * to every other `begin` until the new lease ends; a completed record stays completed.
+   *
+   * It lets a caller hold a record with a short lease while it is alive and renewing (so a crashed
+   * owner blocks the key for one short lease only) instead of one lease sized for its slowest run.
+   * Stores without it keep working; callers check `store.extend !== undefined` (see
+   * `IdempotencyLeases`, which extends every record a turn holds on each renewal).
+   *
+   * @example
+   * ```ts
+   * const begun = await store.begin('batch:7:turn', { leaseMs: 30_000 });
+   * if (begun.status === 'started' && store.extend !== undefined) {
+   *   const held = await store.extend('batch:7:turn', begun.token, { leaseMs: 30_000 }); // on each renewal
+   * }
+   * ```
+   */
+  extend?(key: string, token: string, options: { leaseMs: number }): Promise<boolean>;
 }

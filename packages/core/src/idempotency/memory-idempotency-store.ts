@@ -92,6 +92,19 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return Promise.resolve();
   }
 
+  /** {@inheritDoc IdempotencyStore.extend} */
+  extend(key: string, token: string, options: { leaseMs: number }): Promise<boolean> {
+    try {
+      assertPositiveDuration('MemoryIdempotencyStore.extend: leaseMs', options.leaseMs);
+      const now = this.clock.now();
+      if (!this.isOwnedBy(key, token, now)) return Promise.resolve(false);
+      this.entries.replace(key, { status: 'in-progress', token, expiresAt: now + options.leaseMs });
+      return Promise.resolve(true);
+    } catch (error) {
+      return rejected(error);
+    }
+  }
+
   private isOwnedBy(key: string, token: string, now: number): boolean {
     const entry = this.entries.get(key, now);
     return entry?.status === 'in-progress' && entry.token === token;

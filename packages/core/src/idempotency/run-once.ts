@@ -1,6 +1,7 @@
 import { abortableSleep } from '../clock/abortable-sleep.js';
 import { type Clock } from '../clock/clock.js';
 import { AbortedError } from '../errors/subclasses.js';
+import { type IdempotencyLeases } from './idempotency-leases.js';
 import { type IdempotencyStore } from './idempotency-store.js';
 
 /** Turns a result into the string an {@link IdempotencyStore} keeps, and back. */
@@ -38,6 +39,9 @@ export interface RunOnceSettings<T> {
  * Internal. For callers that already own a lease covering `fn` — the bot's turn runner holds the
  * chat lock, which aborts its signal when that lease is lost — so aborting `fn` when the idempotency
  * lease runs out would add a timer and an AbortController per call and protect nothing more.
+ *
+ * With `leases`, a started record is held in it while `fn` runs (dropped before `complete` or
+ * `release`), so the owner can extend it on each renewal of its own lease (see {@link IdempotencyLeases}).
  */
 export async function runOnce<T>(
   store: IdempotencyStore,
@@ -45,6 +49,7 @@ export async function runOnce<T>(
   fn: () => Promise<T> | T,
   settings: RunOnceSettings<T>,
   signal: AbortSignal | undefined,
+  leases?: IdempotencyLeases,
 ): Promise<T> {
   // Bounded by time: a key stays in progress at most `leaseMs` after its owner stopped renewing it.
   for (;;) {
@@ -54,10 +59,12 @@ export async function runOnce<T>(
     if (begun.status === 'started') {
       let value: T;
       let text: string;
+      leases?.hold(key, begun.token);
       try {
         value = await fn();
         text = settings.serializer.serialize(value);
       } catch (error) {
+        leases?.drop(key, begun.token);
         const release = () => store.release(key, begun.token);
         try {
           await release();
@@ -67,6 +74,7 @@ export async function runOnce<T>(
         }
         throw error;
       }
+      leases?.drop(key, begun.token);
       const complete = () => store.complete(key, begun.token, text, { ttlMs: settings.ttlMs });
       try {
         await complete();

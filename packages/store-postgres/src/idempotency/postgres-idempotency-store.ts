@@ -17,7 +17,8 @@ const classifyAttempts = 3;
 /**
  * The {@link IdempotencyStore} on Postgres (table `botkeel_idempotency`). `begin` is one
  * `INSERT … ON CONFLICT (key) DO UPDATE … WHERE expires_at <= now RETURNING` statement that hands
- * out a random token; `complete` and `release` only touch the row while that token still owns it.
+ * out a random token; `complete`, `release` and `extend` only touch the row while that token still
+ * owns it.
  * Results are stored as text. Times come from the injected clock.
  *
  * @example
@@ -34,6 +35,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   private readonly classifyStatement: string;
   private readonly completeStatement: string;
   private readonly releaseStatement: string;
+  private readonly extendStatement: string;
 
   constructor(options: PostgresIdempotencyStoreOptions) {
     const parsed = parseOptions('PostgresIdempotencyStore', storeOptionsSchema, options);
@@ -54,6 +56,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       SET state = 'completed', token = NULL, result = $3, lease_until = NULL, expires_at = ${timestampFromMs('$4')}
       WHERE key = $1 AND token = $2 AND state = 'started'`;
     this.releaseStatement = `DELETE FROM ${t} WHERE key = $1 AND token = $2 AND state = 'started'`;
+    // A started row's lease is its expires_at (begin takes a row over once it passed): both move.
+    this.extendStatement = `UPDATE ${t}
+      SET lease_until = ${timestampFromMs('$3')}, expires_at = ${timestampFromMs('$3')}
+      WHERE key = $1 AND token = $2 AND state = 'started' AND expires_at > ${timestampFromMs('$4')}
+      RETURNING 1 AS extended`;
   }
 
   /** Atomically starts work on `key` unless it is done or somebody holds a live lease. */
@@ -106,6 +113,24 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   /** Gives up the lease, only while `token` still owns the key, so the key can be started again. */
   async release(key: string, token: string, options: SignalOption = {}): Promise<void> {
     await runQuery(this.pool, 'idempotency release', this.releaseStatement, [key, token], options.signal);
+  }
+
+  /**
+   * Sets the lease to end `leaseMs` from now (the injected clock), only while `token` still owns a
+   * live lease: one `UPDATE … WHERE token = $2 AND state = 'started' AND expires_at > now RETURNING`.
+   * See {@link IdempotencyStore.extend}.
+   */
+  async extend(key: string, token: string, options: { leaseMs: number } & SignalOption): Promise<boolean> {
+    assertDurationMs(options.leaseMs, 'extend', 'leaseMs');
+    const now = this.clock.now();
+    const extended = await runQuery<{ extended: number }>(
+      this.pool,
+      'idempotency extend',
+      this.extendStatement,
+      [key, token, now + options.leaseMs, now],
+      options.signal,
+    );
+    return extended.rows.length > 0;
   }
 
   /**

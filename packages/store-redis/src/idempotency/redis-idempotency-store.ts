@@ -32,11 +32,19 @@ const releaseScript = new RedisScript(
 return redis.call('DEL', KEYS[1])`,
 );
 
+// KEYS: entry. ARGV: started value (p:token), leaseMs. Only the live owner extends: a completed
+// (d:…) or taken-over value differs, and an expired lease is already gone (PX), so never revived.
+const extendScript = new RedisScript(
+  'idempotency-extend',
+  `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])`,
+);
+
 /**
  * {@link IdempotencyStore} on Redis. `begin` is ONE command, `SET key p:<token> NX PX leaseMs GET`
  * (Redis ≥ 7.0): it starts the key only when absent and returns what was there, so of any number of
- * concurrent begins exactly one is `started`. `complete` and `release` are scripts that act only
- * while the caller's token still owns the lease. Leases and results expire by Redis' clock.
+ * concurrent begins exactly one is `started`. `complete`, `release` and `extend` are scripts that act
+ * only while the caller's token still owns the lease. Leases and results expire by Redis' clock.
  *
  * Keys: `{keyPrefix}:idempotency:{{key}}`, holding `p:<token>` (in progress) or `d:<result>`.
  *
@@ -89,5 +97,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     await this.executor.run('idempotency release', () =>
       releaseScript.run(this.client, [this.keys.key(key)], [startedPrefix + token]),
     );
+  }
+
+  /**
+   * Sets the lease to end `leaseMs` from now (Redis' clock), only while `token` still owns a live
+   * lease (one script: `GET` compare, then `PEXPIRE`); see {@link IdempotencyStore.extend}.
+   */
+  async extend(key: string, token: string, options: { leaseMs: number }): Promise<boolean> {
+    const leaseMs = positiveMs(options.leaseMs);
+    const reply = await this.executor.run('idempotency extend', () =>
+      extendScript.run(this.client, [this.keys.key(key)], [startedPrefix + token, leaseMs]),
+    );
+    return reply === 1;
   }
 }
