@@ -1,4 +1,11 @@
-import { type AnyActorRef, type AnyStateMachine, type ContextFrom, type Snapshot, createActor } from 'xstate';
+import {
+  type Actor,
+  type AnyActorRef,
+  type AnyStateMachine,
+  type ContextFrom,
+  type Snapshot,
+  createActor,
+} from 'xstate';
 import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
@@ -18,9 +25,10 @@ import {
   type TurnResult,
 } from './conversation-types.js';
 import { type EscalationEmitted, handoffStateOf } from './escalation.js';
-import { type MachineSnapshot, restoreActor, snapshotOf } from './restore-actor.js';
+import { LightTurn } from './light-turn.js';
+import { type MachineSnapshot, restorableSnapshot, restoreActor, snapshotOf } from './restore-actor.js';
 import { isSettled, waitUntilSettled } from './settle.js';
-import { findTurnRecord, type TurnRecord, withoutTurnRecords, withTurnRecord } from './turn-records.js';
+import { findTurnRecord, type TurnRecord, withTurnRecord } from './turn-records.js';
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new AbortedError('The turn was aborted', { cause: signal.reason });
@@ -159,42 +167,50 @@ export function createConversation<TMachine extends AnyStateMachine>(
     ],
   });
 
-  const run = async (
-    threadId: string,
+  /** The snapshot, persisted snapshot and emitted events a turn ends with, before it is saved. */
+  interface Outcome {
+    readonly finalSnapshot: MachineSnapshot;
+    readonly persisted: Snapshot<unknown>;
+    readonly emitted: readonly { type: string }[];
+  }
+
+  const lightTurn = new LightTurn(machine);
+
+  /**
+   * The turn on xstate's pure logic (see {@link LightTurn}): `undefined` when it needs an actor.
+   * Aborts are checked where the actor path checks them (after start, after each event).
+   */
+  const runLight = (
+    start: MachineSnapshot,
     events: readonly ConversationEvent<TMachine>[],
     signal: AbortSignal | undefined,
-    turnId: string | undefined,
-  ): Promise<TurnResult<TMachine>> => {
-    const deadlineMs = clock.now() + settleTimeoutMs;
-    throwIfAborted(signal);
-    const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
-    throwIfAborted(signal);
-    const actor = restoreActor(
-      threadId,
-      checkpoint === undefined
-        ? undefined
-        : { ...checkpoint, snapshot: withoutTurnRecords(checkpoint.snapshot) },
-      restoreContext,
-    );
-    const saved = turnId === undefined ? undefined : findTurnRecord(checkpoint?.snapshot, turnId);
-    if (saved !== undefined && checkpoint !== undefined)
-      return replay(threadId, checkpoint, snapshotOf(actor), saved);
-    const wasHandedOff = isInHandoff(snapshotOf(actor), handoffState);
-    // A finished conversation (handed off or in another final state) takes no events: nothing to save.
-    const wasFinished = checkpoint !== undefined && snapshotOf(actor).status !== 'active';
-    const escalate = (events as readonly { type: string; reason?: unknown }[]).find(
-      (event) => event.type === 'ESCALATE',
-    );
-    if (wasFinished && !wasHandedOff && escalate !== undefined && checkpoint !== undefined) {
-      return escalateFinished(threadId, checkpoint, snapshotOf(actor), escalate.reason, signal, turnId);
+  ): Outcome | undefined => {
+    let current = start;
+    if (current.status === 'active') {
+      throwIfAborted(signal);
+      for (const event of events) {
+        if (current.status !== 'active') break;
+        const next = lightTurn.send(current, event);
+        if (next === undefined) return undefined;
+        current = next;
+        throwIfAborted(signal);
+      }
     }
+    return { finalSnapshot: current, persisted: lightTurn.persisted(current), emitted: lightTurn.emitted };
+  };
+
+  /** The turn on a started actor, waiting after each event until its invoked actors are done. */
+  const runOnActor = async (
+    threadId: string,
+    actor: Actor<TMachine>,
+    events: readonly ConversationEvent<TMachine>[],
+    signal: AbortSignal | undefined,
+    deadlineMs: number,
+  ): Promise<Outcome> => {
     const emitted: { type: string }[] = [];
     let machineError: { error: unknown } | undefined;
     actor.on('*', (event: { type: string }) => emitted.push(event));
     actor.subscribe({ error: (error: unknown) => (machineError = { error }) });
-
-    let persisted: Snapshot<unknown>;
-    let finalSnapshot: MachineSnapshot;
     try {
       actor.start();
       // Most turns settle synchronously (no invoked actor running): no promise to wait for then.
@@ -230,11 +246,48 @@ export function createConversation<TMachine extends AnyStateMachine>(
           },
         );
       }
-      finalSnapshot = snapshotOf(actor);
-      persisted = actor.getPersistedSnapshot();
+      return { finalSnapshot: snapshotOf(actor), persisted: actor.getPersistedSnapshot(), emitted };
     } finally {
       actor.stop();
     }
+  };
+
+  const run = async (
+    threadId: string,
+    events: readonly ConversationEvent<TMachine>[],
+    signal: AbortSignal | undefined,
+    turnId: string | undefined,
+  ): Promise<TurnResult<TMachine>> => {
+    const deadlineMs = clock.now() + settleTimeoutMs;
+    throwIfAborted(signal);
+    const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
+    throwIfAborted(signal);
+    const snapshot = restorableSnapshot(threadId, checkpoint, restoreContext);
+    const input = checkpoint === undefined ? options.input?.(threadId) : undefined;
+    // The pure path first; a turn it cannot run (or a snapshot it cannot restore) goes to an actor.
+    let actor: Actor<TMachine> | undefined;
+    const lightStart = lightTurn.begin(snapshot, input);
+    if (lightStart === undefined) actor = restoreActor(threadId, checkpoint, snapshot, input, restoreContext);
+    const start = lightStart ?? snapshotOf(actor as Actor<TMachine>);
+
+    const saved = turnId === undefined ? undefined : findTurnRecord(checkpoint?.snapshot, turnId);
+    if (saved !== undefined && checkpoint !== undefined) return replay(threadId, checkpoint, start, saved);
+    const wasHandedOff = isInHandoff(start, handoffState);
+    // A finished conversation (handed off or in another final state) takes no events: nothing to save.
+    const wasFinished = checkpoint !== undefined && start.status !== 'active';
+    const escalate = (events as readonly { type: string; reason?: unknown }[]).find(
+      (event) => event.type === 'ESCALATE',
+    );
+    if (wasFinished && !wasHandedOff && escalate !== undefined && checkpoint !== undefined) {
+      return escalateFinished(threadId, checkpoint, start, escalate.reason, signal, turnId);
+    }
+
+    let outcome = actor === undefined ? runLight(start, events, signal) : undefined;
+    if (outcome === undefined) {
+      actor ??= restoreActor(threadId, checkpoint, snapshot, input, restoreContext);
+      outcome = await runOnActor(threadId, actor, events, signal, deadlineMs);
+    }
+    const { finalSnapshot, persisted, emitted } = outcome;
 
     const isHandedOff = isInHandoff(finalSnapshot, handoffState);
     let escalation: ConversationEscalation | undefined;
@@ -270,7 +323,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
       isHandedOff,
       replies: emitted.filter(isReply),
       escalation,
-      emitted,
+      emitted: emitted,
     };
   };
 

@@ -10,6 +10,7 @@ import { type Clock } from '../clock/clock.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { type Checkpoint } from './checkpoint-store.js';
 import { migrateSnapshot, type SnapshotMigrations } from './migrations.js';
+import { withoutTurnRecords } from './turn-records.js';
 
 /** The parts of an xstate machine snapshot the engine reads. */
 export interface MachineSnapshot {
@@ -24,7 +25,7 @@ export function snapshotOf(actor: AnyActorRef): MachineSnapshot {
   return actor.getSnapshot() as MachineSnapshot;
 }
 
-/** What {@link restoreActor} needs besides the checkpoint. */
+/** What {@link restoreActor} and {@link restorableSnapshot} need besides the checkpoint. */
 export interface RestoreContext<TMachine extends AnyStateMachine> {
   readonly machine: TMachine;
   readonly clock: Clock;
@@ -34,27 +35,42 @@ export interface RestoreContext<TMachine extends AnyStateMachine> {
 }
 
 /**
- * Creates the (not yet started) actor of a thread: fresh with its input for a new thread, else from
- * the checkpoint's snapshot migrated to the current machine version. A snapshot that does not fit the
- * machine rejects with `UNKNOWN_MACHINE_VERSION`; it is checked before `start()`, because an actor
- * that failed to restore would otherwise report its error globally.
+ * The persisted snapshot a turn starts from: the checkpoint's snapshot (without the engine's turn
+ * records) migrated to the current machine version, or `undefined` for a new thread. Throws
+ * `UNKNOWN_MACHINE_VERSION` / `MIGRATION_FAILED` (see {@link migrateSnapshot}).
+ */
+export function restorableSnapshot<TMachine extends AnyStateMachine>(
+  threadId: string,
+  checkpoint: Checkpoint | undefined,
+  context: RestoreContext<TMachine>,
+): unknown {
+  if (checkpoint === undefined) return undefined;
+  return migrateSnapshot(
+    threadId,
+    withoutTurnRecords(checkpoint.snapshot),
+    checkpoint.machineVersion,
+    context.machineVersion,
+    context.migrations,
+  );
+}
+
+/**
+ * Creates the (not yet started) actor of a thread: fresh with `input` for a new thread (no
+ * `checkpoint`), else from `snapshot`, the checkpoint's snapshot as {@link restorableSnapshot} made
+ * it. A snapshot that does not fit the machine rejects with `UNKNOWN_MACHINE_VERSION`; it is checked
+ * before `start()`, because an actor that failed to restore would otherwise report its error globally.
  */
 export function restoreActor<TMachine extends AnyStateMachine>(
   threadId: string,
   checkpoint: Checkpoint | undefined,
+  snapshot: unknown,
+  input: unknown,
   context: RestoreContext<TMachine>,
 ): Actor<TMachine> {
   const { machine, clock, machineVersion } = context;
   if (checkpoint === undefined) {
-    return createActor(machine, { clock, input: context.input?.(threadId) } as never);
+    return createActor(machine, { clock, input } as never);
   }
-  const snapshot = migrateSnapshot(
-    threadId,
-    checkpoint.snapshot,
-    checkpoint.machineVersion,
-    machineVersion,
-    context.migrations,
-  );
   const notFitting = (cause: unknown): BotkeelError =>
     new BotkeelError(
       'UNKNOWN_MACHINE_VERSION',

@@ -1,0 +1,162 @@
+import { type AnyStateMachine, type EventObject, type Snapshot } from 'xstate';
+import { type MachineSnapshot } from './restore-actor.js';
+
+/**
+ * Thrown inside xstate when a turn needs what only a running actor has (a child actor, a delayed
+ * event, a custom action, `self` or the actor system); caught by {@link LightTurn}, never escapes it.
+ */
+const needsActor = new Error('this turn needs an xstate actor');
+
+const throwNeedsActor = (): never => {
+  throw needsActor;
+};
+
+/**
+ * The `self` of a light turn: any use of it (sending to it, spawning under it, reading its id) means
+ * the turn needs a real actor.
+ */
+const inertSelf: object = new Proxy(
+  {},
+  {
+    get: throwNeedsActor,
+    has: throwNeedsActor,
+    set: throwNeedsActor,
+    ownKeys: throwNeedsActor,
+    getPrototypeOf: throwNeedsActor,
+  },
+);
+
+const noInspection = (): void => undefined;
+
+/** The actor system of a light turn: only the (disabled) inspection is allowed; anything else needs an actor. */
+const inertSystem: object = new Proxy(
+  {},
+  {
+    get: (_target, key) => (key === '_sendInspectionEvent' ? noInspection : throwNeedsActor()),
+    has: throwNeedsActor,
+    set: throwNeedsActor,
+  },
+);
+
+interface ExecutableAction {
+  readonly type: string;
+  readonly params: unknown;
+}
+
+/** The built-in actions whose effect a light turn performs itself; every other action needs an actor. */
+function runAction(action: ExecutableAction, emitted: EventObject[]): void {
+  if (action.type === 'xstate.emit') {
+    // What xstate's executeEmit defers and the actor then hands to its `on('*')` listeners.
+    emitted.push((action.params as { event: EventObject }).event);
+    return;
+  }
+  // A raise without delay is already in the machine's internal queue; a delayed one needs the scheduler.
+  if (action.type === 'xstate.raise' && typeof (action.params as { delay?: unknown }).delay !== 'number') return;
+  throw needsActor;
+}
+
+/** What a light turn ends with: the machine's snapshot and what it emitted, in order. */
+export interface LightTurnResult {
+  readonly snapshot: MachineSnapshot;
+  readonly emitted: EventObject[];
+}
+
+/**
+ * Runs a conversation turn on xstate's pure machine logic — `restoreSnapshot` or
+ * `getInitialSnapshot`, `transition` per event, as `createActor(...).start()` and `send` would — but
+ * without an actor, which is most of the cost of a short turn (its system, mailbox, observers, start
+ * and stop).
+ *
+ * It applies only to turns that need nothing an actor provides: no child actors (invoked or spawned,
+ * restored or new), no delayed events, no custom or other side-effecting actions (`sendTo`, `log`,
+ * `cancel`, …), no use of `self` or `system`, no error. Built-in `assign`, `emit`, `raise` (without a
+ * delay) and `enqueueActions` of those are what it runs. The moment a turn needs more, the attempt is
+ * abandoned (`undefined`) before any side effect ran, and the caller runs the turn on an actor from the
+ * same snapshot. Guards, assigners and emitted-event expressions of the abandoned attempt have run once
+ * already; xstate requires them to be pure (they are what `snapshot.can()` and `transition()` evaluate),
+ * so running them again changes nothing — a machine that mutates its context in place instead of
+ * returning new values breaks that rule.
+ *
+ * One instance serves one machine; its methods are synchronous, so turns never interleave in it.
+ */
+export class LightTurn {
+  readonly #machine: AnyStateMachine;
+  #emitted: EventObject[] = [];
+  readonly #scope = {
+    self: inertSelf,
+    id: '',
+    sessionId: '',
+    logger: throwNeedsActor,
+    system: inertSystem,
+    stopChild: throwNeedsActor,
+    defer: throwNeedsActor,
+    emit: throwNeedsActor,
+    actionExecutor: (action: ExecutableAction): void => runAction(action, this.#emitted),
+  };
+
+  constructor(machine: AnyStateMachine) {
+    this.#machine = machine;
+  }
+
+  /**
+   * The snapshot a turn starts from, as a started actor would have it: the persisted `snapshot`
+   * restored, or the initial snapshot for `input` when there is none. `undefined` when the turn needs
+   * an actor. Starts collecting emitted events anew.
+   */
+  begin(snapshot: unknown, input: unknown): MachineSnapshot | undefined {
+    this.#emitted = [];
+    try {
+      let restored: MachineSnapshot | undefined;
+      if (snapshot === undefined) {
+        restored = this.#machine.getInitialSnapshot(this.#scope as never, input) as MachineSnapshot;
+      } else {
+        // A restored child actor would be started by the actor: that needs one (and restoring it
+        // would write actor references into the snapshot's context).
+        if (!hasNoChildren(snapshot)) return undefined;
+        restored = this.#machine.restoreSnapshot?.(snapshot as Snapshot<unknown>, this.#scope as never) as
+          | MachineSnapshot
+          | undefined;
+      }
+      return isPlain(restored) ? restored : undefined;
+    } catch (error) {
+      if (error === needsActor) return undefined;
+      // xstate reports errors of restoring and starting through the actor; it words them.
+      return undefined;
+    }
+  }
+
+  /** The snapshot after `event`, or `undefined` when the turn needs an actor (a machine error included). */
+  send(snapshot: MachineSnapshot, event: EventObject): MachineSnapshot | undefined {
+    try {
+      const next = this.#machine.transition(snapshot as never, event, this.#scope as never) as MachineSnapshot;
+      return isPlain(next) ? next : undefined;
+    } catch {
+      // needsActor, or the machine threw: the actor turns that into its error status exactly.
+      return undefined;
+    }
+  }
+
+  /** The events emitted since {@link LightTurn.begin}, in order. */
+  get emitted(): EventObject[] {
+    return this.#emitted;
+  }
+
+  /** The snapshot to save, as `actor.getPersistedSnapshot()` answers it. */
+  persisted(snapshot: MachineSnapshot): Snapshot<unknown> {
+    return this.#machine.getPersistedSnapshot(snapshot as never);
+  }
+}
+
+function hasNoChildren(snapshot: unknown): boolean {
+  if (typeof snapshot !== 'object' || snapshot === null) return false;
+  const children = (snapshot as { children?: unknown }).children;
+  if (typeof children !== 'object' || children === null) return false;
+  for (const id in children) if (Object.hasOwn(children, id)) return false;
+  return true;
+}
+
+/** A snapshot a light turn can go on with: active or done, and without child actors. */
+function isPlain(snapshot: MachineSnapshot | undefined): snapshot is MachineSnapshot {
+  if (snapshot === undefined || (snapshot.status !== 'active' && snapshot.status !== 'done')) return false;
+  return hasNoChildren(snapshot);
+}
