@@ -8,117 +8,165 @@ const bigramHash = (first: number, second: number): number => (Math.imul(first, 
 const trigramHash = (first: number, second: number, third: number): number =>
   (Math.imul(first, 961) + Math.imul(second, 31) + third) & 0xffff;
 
-/** `text.startsWith(anchor, index)` as an inlinable loop (the built-in is a call per candidate). */
-function startsAt(text: string, anchor: string, index: number, length: number): boolean {
-  const anchorLength = anchor.length;
-  if (index + anchorLength > length) return false;
-  for (let offset = 0; offset < anchorLength; offset += 1) {
-    if (text.charCodeAt(index + offset) !== anchor.charCodeAt(offset)) return false;
-  }
-  return true;
-}
+const noIds: Int32Array = new Int32Array(0);
 
 /**
  * Finds anchors with one JavaScript pass and table look-ups instead of a regular expression
- * alternation of hundreds of literals: a 64 K-entry table of the hashed first three code units of
- * every anchor (two or one for shorter anchors) rejects almost every position with one look-up, and
- * only positions that pass are compared with the anchors that start that way, longest first. It
- * answers exactly what `/anchor|anchor|…/g` (longest first) answers from the same index.
+ * alternation of hundreds of literals: a bit set of the hashed first three code units of every
+ * anchor (two or one for shorter anchors) rejects almost every position with one look-up, and only
+ * positions that pass are compared with the anchors that start that way, longest first. It answers
+ * exactly what `/anchor|anchor|…/g` (longest first) answers from the same index. Anchors are numbered
+ * by their position in the list given to the constructor (duplicates share the first number).
  */
 export class AnchorScanner {
+  /** The anchors, by number. */
+  readonly anchors: readonly string[];
+  /** Every anchor's code units, one after the other; `anchorStarts[id]` is where anchor `id` starts. */
+  private readonly units: Uint16Array;
+  private readonly anchorStarts: Int32Array;
+  private readonly anchorLengths: Int32Array;
   /**
-   * Anchors of three or more code units by the hash of their first three, longest first. Keyed by
-   * that small integer (not by a 48-bit number, a heap number to hash) and looked up only where the
-   * filter below passes; every candidate is confirmed, so a hash collision costs a comparison, never
-   * a wrong hit.
+   * Anchors of three or more code units by the hash of their first three, longest first (looked up
+   * only where the bit set passes; every candidate is confirmed, so a hash collision costs a
+   * comparison, never a wrong hit).
    */
-  private readonly byTrigram = new Map<number, string[]>();
-  /** Two-unit anchors by the hash of their units (confirmed by comparing both units). */
-  private readonly byBigram = new Map<number, string[]>();
+  private readonly byTrigram: Int32Array[] = [];
+  /** Two-unit anchors by the hash of their units. */
+  private readonly byBigram = new Map<number, Int32Array>();
   /** One-unit anchors by their code unit. */
-  private readonly byUnigram = new Map<number, string>();
-  /** 1 where the table of the same name has an entry: a byte look-up rejects most positions. */
-  // The trigram filter is a bit set (8 KB, stays in the L1 cache: its look-ups are at random
-  // places); the others are indexed by the first code unit, whose look-ups cluster (one script).
+  private readonly byUnigram = new Map<number, number>();
+  /**
+   * Bit sets of the trigram and bigram hashes that have anchors (8 KB each, so they stay in the L1
+   * cache: their look-ups land at random places).
+   */
   private readonly trigrams = new Int32Array(0x10000 >>> 5);
+  private readonly bigrams = new Int32Array(0x10000 >>> 5);
   /** Bit 1: a one-unit anchor is this unit; bit 2: a two-unit anchor starts with it. */
   private readonly firsts = new Uint8Array(0x10000);
-  /** The anchor of the last hit `find` returned (valid until the next call). */
-  foundAnchor = '';
+  /** The number of the anchor of the last hit `find` returned (valid until the next call). */
+  foundId = -1;
 
   constructor(anchors: readonly string[]) {
-    for (const anchor of new Set(anchors)) {
+    this.anchors = anchors;
+    const ids = new Map<string, number>();
+    anchors.forEach((anchor, id) => {
+      if (!ids.has(anchor)) ids.set(anchor, id);
+    });
+    this.anchorStarts = new Int32Array(anchors.length);
+    this.anchorLengths = new Int32Array(anchors.length);
+    this.units = new Uint16Array(anchors.reduce((total, anchor) => total + anchor.length, 0));
+    let offset = 0;
+    anchors.forEach((anchor, id) => {
+      this.anchorStarts[id] = offset;
+      this.anchorLengths[id] = anchor.length;
+      for (let index = 0; index < anchor.length; index += 1) this.units[offset++] = anchor.charCodeAt(index);
+    });
+    const trigramLists = new Map<number, number[]>();
+    const bigramLists = new Map<number, number[]>();
+    for (const [anchor, id] of ids) {
+      if (anchor.length === 0) continue;
       const first = anchor.charCodeAt(0);
       if (anchor.length === 1) {
-        this.byUnigram.set(first, anchor);
+        this.byUnigram.set(first, id);
         this.firsts[first] = (this.firsts[first] ?? 0) | 1;
         continue;
       }
       const second = anchor.charCodeAt(1);
       if (anchor.length === 2) {
         const hash = bigramHash(first, second);
-        this.byBigram.set(hash, [...(this.byBigram.get(hash) ?? []), anchor]);
+        bigramLists.set(hash, [...(bigramLists.get(hash) ?? []), id]);
+        this.bigrams[hash >>> 5] = (this.bigrams[hash >>> 5] ?? 0) | (1 << (hash & 31));
         this.firsts[first] = (this.firsts[first] ?? 0) | 2;
         continue;
       }
       const hash = trigramHash(first, second, anchor.charCodeAt(2));
-      this.byTrigram.set(hash, [...(this.byTrigram.get(hash) ?? []), anchor]);
+      trigramLists.set(hash, [...(trigramLists.get(hash) ?? []), id]);
       this.trigrams[hash >>> 5] = (this.trigrams[hash >>> 5] ?? 0) | (1 << (hash & 31));
     }
-    for (const list of this.byTrigram.values()) list.sort((left, right) => right.length - left.length);
+    for (const [hash, list] of bigramLists) this.byBigram.set(hash, Int32Array.from(list));
+    for (let hash = 0; hash < 0x10000; hash += 1) {
+      const trigramList = trigramLists.get(hash);
+      this.byTrigram.push(
+        trigramList === undefined
+          ? noIds
+          : Int32Array.from(
+              trigramList.sort((left, right) => (anchors[right]?.length ?? 0) - (anchors[left]?.length ?? 0)),
+            ),
+      );
+    }
   }
 
   /** The first position at or after `from` where an anchor starts, with the longest one there. */
   next(text: string, from: number): AnchorFound | undefined {
     const start = this.find(text, from);
-    return start < 0 ? undefined : { start, anchor: this.foundAnchor };
+    return start < 0 ? undefined : { start, anchor: this.anchors[this.foundId] ?? '' };
+  }
+
+  /** The length of anchor `id`. */
+  lengthOf(id: number): number {
+    return this.anchorLengths[id] ?? 0;
+  }
+
+  /** Whether anchor `id` occurs in `text` at `index` (compared unit by unit). */
+  private startsAt(text: string, id: number, index: number, length: number): boolean {
+    const anchorLength = this.anchorLengths[id] ?? 0;
+    if (index + anchorLength > length) return false;
+    const units = this.units;
+    const start = this.anchorStarts[id] ?? 0;
+    for (let offset = 0; offset < anchorLength; offset += 1) {
+      if (text.charCodeAt(index + offset) !== units[start + offset]) return false;
+    }
+    return true;
   }
 
   /**
-   * Like `next` without allocating: the start of the first hit at or after `from`, or -1; the anchor
-   * found is left in `foundAnchor`.
+   * Like `next` without allocating: the start of the first hit at or after `from`, or -1; the number
+   * of the anchor found is left in `foundId`. Anchors whose number is flagged in `skipped` are not
+   * looked for (the longest of the others is found), as if they were not in the list.
    */
-  find(text: string, from: number): number {
+  find(text: string, from: number, skipped?: Uint8Array): number {
     const length = text.length;
     if (from >= length) return -1;
-    const { trigrams, firsts } = this;
+    const { trigrams, bigrams, firsts } = this;
     let first = text.charCodeAt(from);
     let second = from + 1 < length ? text.charCodeAt(from + 1) : -1;
     for (let index = from; index < length; index += 1) {
       const third = index + 2 < length ? text.charCodeAt(index + 2) : -1;
-      const hash = trigramHash(first, second, third);
-      if (third >= 0 && (((trigrams[hash >>> 5] ?? 0) >>> (hash & 31)) & 1) === 1) {
-        const list = this.byTrigram.get(hash);
-        if (list !== undefined) {
-          for (const anchor of list) {
-            if (startsAt(text, anchor, index, length)) {
-              this.foundAnchor = anchor;
+      if (third >= 0) {
+        const hash = trigramHash(first, second, third);
+        if ((((trigrams[hash >>> 5] ?? 0) >>> (hash & 31)) & 1) === 1) {
+          const list = this.byTrigram[hash] ?? noIds;
+          for (let at = 0; at < list.length; at += 1) {
+            const id = list[at] ?? 0;
+            if ((skipped === undefined || skipped[id] !== 1) && this.startsAt(text, id, index, length)) {
+              this.foundId = id;
               return index;
             }
           }
         }
       }
       const firstFlags = firsts[first] ?? 0;
-      if (firstFlags === 0) {
-        first = second;
-        second = third;
-        continue;
-      }
-      if (second >= 0 && (firstFlags & 2) !== 0) {
-        const list = this.byBigram.get(bigramHash(first, second));
-        if (list !== undefined) {
-          for (const anchor of list) {
-            if (anchor.charCodeAt(0) === first && anchor.charCodeAt(1) === second) {
-              this.foundAnchor = anchor;
-              return index;
+      if (firstFlags !== 0) {
+        if (second >= 0 && (firstFlags & 2) !== 0) {
+          const hash = bigramHash(first, second);
+          if ((((bigrams[hash >>> 5] ?? 0) >>> (hash & 31)) & 1) === 1) {
+            const list = this.byBigram.get(hash) ?? noIds;
+            for (let at = 0; at < list.length; at += 1) {
+              const id = list[at] ?? 0;
+              if ((skipped === undefined || skipped[id] !== 1) && this.startsAt(text, id, index, length)) {
+                this.foundId = id;
+                return index;
+              }
             }
           }
         }
-      }
-      const single = (firstFlags & 1) !== 0 ? this.byUnigram.get(first) : undefined;
-      if (single !== undefined) {
-        this.foundAnchor = single;
-        return index;
+        if ((firstFlags & 1) !== 0) {
+          const id = this.byUnigram.get(first);
+          if (id !== undefined && (skipped === undefined || skipped[id] !== 1)) {
+            this.foundId = id;
+            return index;
+          }
+        }
       }
       first = second;
       second = third;

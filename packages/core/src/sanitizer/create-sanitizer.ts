@@ -1,8 +1,7 @@
 import { AbortedError, BotkeelError, parseOptions } from '../errors/index.js';
 import { MetricNames, SpanNames, botkeelMeter, botkeelTracer } from '../telemetry/index.js';
 import { builtInPatterns } from './built-in-patterns.js';
-import { detectFindings } from './detect.js';
-import { toNormalizationForm } from './matching-views.js';
+import { type Detection, detect } from './detect.js';
 import { neutralizeRoleTags } from './neutralize.js';
 import { PatternSet } from './pattern-set.js';
 import { type SanitizerOptions, sanitizerOptionsSchema } from './sanitizer-options.js';
@@ -60,6 +59,7 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
     visibleText: string,
     findings: readonly SanitizerFinding[],
     isTruncated: boolean,
+    detection: Detection,
   ): SanitizeResult {
     const ranked = rankFindings(findings);
     const score = combineScore(ranked);
@@ -67,8 +67,14 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
     const isBlocked = policy === 'block' && verdict === 'injection';
     let text = visibleText;
     if (isBlocked) text = '';
-    else if (policy === 'neutralize')
-      text = neutralizeRoleTags(capLength(toNormalizationForm(visibleText), maxLength));
+    else if (policy === 'neutralize') {
+      // The NFKC text and its symbols view were built for matching already; reused when not cut.
+      const normalized = capLength(detection.normalized, maxLength);
+      text = neutralizeRoleTags(
+        normalized,
+        normalized === detection.normalized ? detection.symbols : undefined,
+      );
+    }
     verdicts.add(1, { verdict, policy });
     return { text, verdict, score, findings: ranked, isBlocked, isTruncated };
   }
@@ -77,7 +83,8 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
     const span = botkeelTracer().startSpan(SpanNames.sanitize);
     try {
       const visible = toVisibleText(asText(input), maxLength);
-      const result = finish(visible.text, detectFindings(patterns, visible), visible.isTruncated);
+      const detection = detect(patterns, visible);
+      const result = finish(visible.text, detection.findings, visible.isTruncated, detection);
       span.setAttributes({
         'botkeel.sanitizer.verdict': result.verdict,
         'botkeel.sanitizer.score': result.score,
@@ -97,8 +104,9 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
     if (isAborted(signal)) throw new AbortedError('sanitizeAsync was aborted', { cause: signal?.reason });
     const text = asText(input);
     const visible = toVisibleText(text, maxLength);
-    const findings = detectFindings(patterns, visible);
-    if (classifier === undefined) return finish(visible.text, findings, visible.isTruncated);
+    const detection = detect(patterns, visible);
+    const { findings } = detection;
+    if (classifier === undefined) return finish(visible.text, findings, visible.isTruncated, detection);
     let result: Awaited<ReturnType<typeof classifier>>;
     try {
       result = await classifier(visible.text, signal === undefined ? {} : { signal });
@@ -116,7 +124,12 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
       source: 'classifier',
       excerpt: (result.label ?? `score ${score}`).slice(0, 80),
     };
-    return finish(visible.text, score > 0 ? [...findings, classifierFinding] : findings, visible.isTruncated);
+    return finish(
+      visible.text,
+      score > 0 ? [...findings, classifierFinding] : findings,
+      visible.isTruncated,
+      detection,
+    );
   }
 
   return { sanitize, sanitizeAsync };

@@ -1,5 +1,5 @@
 import { decodeEncodedPayloads } from './encoded-payloads.js';
-import { buildViewsFromNormalized, toNormalizationForm } from './matching-views.js';
+import { buildViewsFromNormalized, type MatchingViews, toNormalizationForm } from './matching-views.js';
 import { type PatternSet } from './pattern-set.js';
 import { type FindingSource, maxExcerptLength, type SanitizerFinding } from './sanitizer-types.js';
 import { type VisibleText } from './visible-text.js';
@@ -14,7 +14,11 @@ const excerptOf = (text: string): string =>
 
 /** Runs the patterns on the views of NFKC text. */
 function matchText(patterns: PatternSet, normalized: string, source: FindingSource): SanitizerFinding[] {
-  return patterns.match(buildViewsFromNormalized(normalized)).map(({ pattern, matched }) => ({
+  return matchViews(patterns, buildViewsFromNormalized(normalized), source);
+}
+
+function matchViews(patterns: PatternSet, views: MatchingViews, source: FindingSource): SanitizerFinding[] {
+  return patterns.match(views).map(({ pattern, matched }) => ({
     patternId: pattern.definition.id,
     technique: pattern.definition.technique,
     language: pattern.definition.language,
@@ -24,13 +28,28 @@ function matchText(patterns: PatternSet, normalized: string, source: FindingSour
   }));
 }
 
+/** What {@link detect} found, with the forms of the visible text it built on the way. */
+export interface Detection {
+  readonly findings: SanitizerFinding[];
+  /** NFKC of the visible text. */
+  readonly normalized: string;
+  /** The symbols view of `normalized` (lower case, look-alikes folded to Latin). */
+  readonly symbols: string;
+}
+
 /**
  * Runs the patterns on the visible text, on text decoded from base64/hex runs and on text hidden in
  * Unicode tag characters, and adds findings for hidden or encoded text itself.
  */
 export function detectFindings(patterns: PatternSet, visible: VisibleText): SanitizerFinding[] {
-  const normalized = toNormalizationForm(visible.text);
-  const findings = matchText(patterns, normalized, 'text');
+  return detect(patterns, visible).findings;
+}
+
+/** {@link detectFindings}, also returning the NFKC text and its symbols view for the policy to reuse. */
+export function detect(patterns: PatternSet, visible: VisibleText): Detection {
+  const normalized = visible.isNormalized === true ? visible.text : toNormalizationForm(visible.text);
+  const views = buildViewsFromNormalized(normalized);
+  const findings = matchViews(patterns, views, 'text');
   if (visible.tagText.length >= minimumTagText || visible.tagText.includes(' ')) {
     findings.push({
       patternId: 'any.hidden.unicode-tags',
@@ -66,5 +85,5 @@ export function detectFindings(patterns: PatternSet, visible: VisibleText): Sani
     });
     findings.push(...decodedFindings);
   }
-  return findings;
+  return { findings, normalized, symbols: views.symbols };
 }

@@ -1,4 +1,6 @@
 import { toCyrillic, toLatinLetter, toLatinWithLeet } from './confusables.js';
+import { identityUnits, lowerCaseSpecial, lowerCaseUnits } from './lower-case-table.js';
+import { isQuickNfkc } from './nfkc-quick-check.js';
 
 /** The normalized forms of one message that patterns run on. */
 export interface MatchingViews {
@@ -74,79 +76,97 @@ export function foldToLatin(text: string): string {
   return fromCodeUnits(units, text.length);
 }
 
-/** A code unit outside ASCII; ASCII-only text needs no NFKC. */
-const nonAscii = /[^\u0000-\u007f]/; // eslint-disable-line no-control-regex -- the whole ASCII range
-
 const minimumSpacedRun = 5;
 /** Letters further apart than this are not one spaced-out word. */
 const maximumSpacedGap = 3;
 
-function isFullyFoldable(text: string, start: number, end: number): boolean {
+/** Reusable buffers of one words-view build, grown on demand (the sanitizer is synchronous). */
+interface WordBuffers {
+  /** The lower-cased text. */
+  lower: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Per word: Latin (a–z and Latin letters) minus Cyrillic letters, and the counts as bits below. */
+  latinCounts: Int32Array;
+  cyrillicCounts: Int32Array;
+  /** Per word: bit 1 a Greek letter, bit 2 a digit or leet symbol. */
+  flags: Uint8Array;
+  output: Uint16Array;
+}
+
+const flagGreek = 1;
+const flagDigitOrSymbol = 2;
+
+const buffers: WordBuffers = {
+  lower: new Uint16Array(4096),
+  starts: new Int32Array(1024),
+  ends: new Int32Array(1024),
+  latinCounts: new Int32Array(1024),
+  cyrillicCounts: new Int32Array(1024),
+  flags: new Uint8Array(1024),
+  output: new Uint16Array(4096),
+};
+
+function buffersFor(textLength: number): WordBuffers {
+  if (buffers.output.length < textLength + 1) {
+    buffers.output = new Uint16Array(textLength + 1);
+    buffers.lower = new Uint16Array(textLength + 1);
+  }
+  // At most one word per two code units (a word character and a separator).
+  const maximumWords = (textLength >> 1) + 1;
+  if (buffers.starts.length < maximumWords) {
+    buffers.starts = new Int32Array(maximumWords);
+    buffers.ends = new Int32Array(maximumWords);
+    buffers.latinCounts = new Int32Array(maximumWords);
+    buffers.cyrillicCounts = new Int32Array(maximumWords);
+    buffers.flags = new Uint8Array(maximumWords);
+  }
+  return buffers;
+}
+
+// Module-local references: imported bindings can be getters after some transforms, and these are
+// read once per code unit.
+const latinWithLeet = toLatinWithLeet;
+const cyrillicTable = toCyrillic;
+const latinLetters = toLatinLetter;
+const lowerUnits = lowerCaseUnits;
+const specialUnits = lowerCaseSpecial;
+
+function isFullyFoldable(lower: Uint16Array, start: number, end: number): boolean {
   for (let index = start; index < end; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code >= 0x400 && code < 0x530 && (toLatinLetter[code] ?? 0) === 0) return false;
+    const code = lower[index] ?? 0;
+    if (code >= 0x400 && code < 0x530 && (latinLetters[code] ?? 0) === 0) return false;
   }
   return true;
 }
 
 /** The folding table for one word, or undefined to keep it as typed. */
 function tableForWord(
-  text: string,
-  start: number,
-  end: number,
+  word: number,
+  { lower, starts, ends, latinCounts, cyrillicCounts, flags }: WordBuffers,
   isLatinMessage: boolean,
 ): Uint16Array | undefined {
-  let latin = 0;
-  let cyrillic = 0;
-  let greek = 0;
-  let hasDigitOrSymbol = false;
-  for (let index = start; index < end; index += 1) {
-    const kind = kinds[text.charCodeAt(index)];
-    if (kind === kindLatin) latin += 1;
-    else if (kind === kindCyrillic) cyrillic += 1;
-    else if (kind === kindGreek) greek += 1;
-    else if (kind === kindDigit || kind === kindLeetSymbol) hasDigitOrSymbol = true;
-  }
-  if (latin + cyrillic + greek === 0) return undefined;
+  const latin = latinCounts[word] ?? 0;
+  const cyrillic = cyrillicCounts[word] ?? 0;
+  const wordFlags = flags[word] ?? 0;
+  const hasGreek = (wordFlags & flagGreek) !== 0;
+  const hasDigitOrSymbol = (wordFlags & flagDigitOrSymbol) !== 0;
+  if (latin + cyrillic === 0 && !hasGreek) return undefined;
   if (latin > 0 && cyrillic > 0 && Math.abs(latin - cyrillic) <= 1) {
     // Too close to call from the word alone ("yсi"): the script of the message decides.
-    return isLatinMessage ? toLatinWithLeet : toCyrillic;
+    return isLatinMessage ? latinWithLeet : cyrillicTable;
   }
-  if (latin >= cyrillic) return greek > 0 || cyrillic > 0 || hasDigitOrSymbol ? toLatinWithLeet : undefined;
-  if (latin === 0 && greek === 0) {
-    if (isLatinMessage && isFullyFoldable(text, start, end)) return toLatinWithLeet;
-    return hasDigitOrSymbol ? toCyrillic : undefined;
+  if (latin >= cyrillic) return hasGreek || cyrillic > 0 || hasDigitOrSymbol ? latinWithLeet : undefined;
+  if (latin === 0 && !hasGreek) {
+    if (isLatinMessage && isFullyFoldable(lower, starts[word] ?? 0, ends[word] ?? 0)) return latinWithLeet;
+    return hasDigitOrSymbol ? cyrillicTable : undefined;
   }
-  return toCyrillic;
-}
-
-/** Reusable buffers of one words-view build, grown on demand (the sanitizer is synchronous). */
-interface WordBuffers {
-  starts: Int32Array;
-  ends: Int32Array;
-  output: Uint16Array;
-}
-
-const buffers: WordBuffers = {
-  starts: new Int32Array(1024),
-  ends: new Int32Array(1024),
-  output: new Uint16Array(4096),
-};
-
-function buffersFor(textLength: number): WordBuffers {
-  if (buffers.output.length < textLength + 1) buffers.output = new Uint16Array(textLength + 1);
-  // At most one word per two code units (a word character and a separator).
-  const maximumWords = (textLength >> 1) + 1;
-  if (buffers.starts.length < maximumWords) {
-    buffers.starts = new Int32Array(maximumWords);
-    buffers.ends = new Int32Array(maximumWords);
-  }
-  return buffers;
+  return cyrillicTable;
 }
 
 /** Appends one word, folded with `table` when given, to `output` at `at`; returns the new end. */
 function writeWord(
-  text: string,
+  lower: Uint16Array,
   start: number,
   end: number,
   table: Uint16Array | undefined,
@@ -154,47 +174,91 @@ function writeWord(
   at: number,
 ): number {
   let position = at;
+  if (table === undefined) {
+    for (let index = start; index < end; index += 1) output[position++] = lower[index] ?? 0;
+    return position;
+  }
   for (let index = start; index < end; index += 1) {
-    const code = text.charCodeAt(index);
-    const replacement = table !== undefined && code < 0x500 ? (table[code] ?? 0) : 0;
-    output[position] = replacement === 0 ? code : replacement;
-    position += 1;
+    const code = lower[index] ?? 0;
+    const replacement = code < 0x500 ? (table[code] ?? 0) : 0;
+    output[position++] = replacement === 0 ? code : replacement;
   }
   return position;
 }
 
 /**
- * The words view of lower-cased NFKC text: words are runs of letters, digits and other non-separator
- * characters (a leet symbol only before a letter); each word with mixed scripts, digits or symbols is
- * folded to Latin or to Cyrillic (look-alikes, leetspeak); five or more single letters a few
- * separators apart are joined ("i g n o r e" → "ignore"); words are joined by one space. A few linear
- * passes over typed arrays.
+ * Splits lower-cased text into words, counting the scripts of each: pass one of the words view.
+ * Returns the number of words, or -1 when `text` holds a unit that `lowerUnitsTable` cannot
+ * lower-case alone (see `lowerCaseSpecial`). The balance of Latin and Cyrillic units is left in
+ * `lastBalance`.
  */
-export function buildWordsView(lower: string): string {
-  const length = lower.length;
-  const { starts, ends, output } = buffersFor(length);
+let lastBalance = 0;
+
+function splitWords(
+  text: string,
+  lowerUnitsTable: Uint16Array,
+  checkSpecial: boolean,
+  into: WordBuffers,
+): number {
+  const length = text.length;
+  const { lower, starts, ends, latinCounts, cyrillicCounts, flags } = into;
   let balance = 0;
   let wordCount = 0;
   let previousEnd = -1;
-  const firstCode = length > 0 ? lower.charCodeAt(0) : 0x20;
-  let kind = kinds[firstCode] ?? kindSeparator;
-  balance += scriptBalance[firstCode] ?? 0;
+  let latin = 0;
+  let cyrillic = 0;
+  let wordFlags = 0;
+  const firstRaw = length > 0 ? text.charCodeAt(0) : 0x20;
+  if (checkSpecial && specialUnits[firstRaw] === 1) return -1;
+  let code = lowerUnitsTable[firstRaw] ?? 0x20;
+  lower[0] = code;
+  let kind = kinds[code] ?? kindSeparator;
+  balance += scriptBalance[code] ?? 0;
   for (let index = 0; index < length; index += 1) {
-    const nextCode = index + 1 < length ? lower.charCodeAt(index + 1) : 0x20;
+    let nextCode = 0x20;
+    if (index + 1 < length) {
+      const raw = text.charCodeAt(index + 1);
+      if (checkSpecial && specialUnits[raw] === 1) return -1;
+      nextCode = lowerUnitsTable[raw] ?? 0;
+      lower[index + 1] = nextCode;
+    }
     const nextKind = kinds[nextCode] ?? kindSeparator;
     balance += scriptBalance[nextCode] ?? 0;
     if (kind !== kindSeparator && (kind !== kindLeetSymbol || isLetterKind(nextKind))) {
       if (previousEnd !== index) {
+        if (wordCount > 0) {
+          latinCounts[wordCount - 1] = latin;
+          cyrillicCounts[wordCount - 1] = cyrillic;
+          flags[wordCount - 1] = wordFlags;
+        }
+        latin = 0;
+        cyrillic = 0;
+        wordFlags = 0;
         starts[wordCount] = index;
         wordCount += 1;
       }
+      if (kind === kindLatin) latin += 1;
+      else if (kind === kindCyrillic) cyrillic += 1;
+      else if (kind === kindGreek) wordFlags |= flagGreek;
+      else if (kind === kindDigit || kind === kindLeetSymbol) wordFlags |= flagDigitOrSymbol;
       previousEnd = index + 1;
       ends[wordCount - 1] = previousEnd;
     }
+    code = nextCode;
     kind = nextKind;
   }
-  // At least as many Latin (a–z) as Cyrillic code units: a mostly-Latin message.
-  const isLatinMessage = balance >= 0;
+  if (wordCount > 0) {
+    latinCounts[wordCount - 1] = latin;
+    cyrillicCounts[wordCount - 1] = cyrillic;
+    flags[wordCount - 1] = wordFlags;
+  }
+  lastBalance = balance;
+  return wordCount;
+}
+
+/** Pass two of the words view: folds each word and joins them with one space into `output`. */
+function joinWords(into: WordBuffers, wordCount: number, isLatinMessage: boolean): number {
+  const { lower, starts, ends, output } = into;
   let written = 0;
   let word = 0;
   while (word < wordCount) {
@@ -202,14 +266,7 @@ export function buildWordsView(lower: string): string {
     const end = ends[word] ?? 0;
     if (end - start !== 1) {
       if (written > 0) output[written++] = 0x20;
-      written = writeWord(
-        lower,
-        start,
-        end,
-        tableForWord(lower, start, end, isLatinMessage),
-        output,
-        written,
-      );
+      written = writeWord(lower, start, end, tableForWord(word, into, isLatinMessage), output, written);
       word += 1;
       continue;
     }
@@ -227,17 +284,71 @@ export function buildWordsView(lower: string): string {
       const letterStart = starts[at] ?? 0;
       const isContinued = isJoined && at > word && letterStart - (ends[at - 1] ?? 0) <= 1;
       if (!isContinued && written > 0) output[written++] = 0x20;
-      const table = tableForWord(lower, letterStart, letterStart + 1, isLatinMessage);
+      const table = tableForWord(at, into, isLatinMessage);
       written = writeWord(lower, letterStart, letterStart + 1, table, output, written);
     }
     word = blockEnd;
   }
-  return fromCodeUnits(output, written);
+  return written;
 }
 
-/** NFKC of visible text; ASCII text is its own NFKC form, so it skips the call. */
+/**
+ * The words view of NFKC text: lower case, then words are runs of letters, digits and other
+ * non-separator characters (a leet symbol only before a letter); each word with mixed scripts,
+ * digits or symbols is folded to Latin or to Cyrillic (look-alikes, leetspeak); five or more single
+ * letters a few separators apart are joined ("i g n o r e" → "ignore"); words are joined by one
+ * space. Two linear passes over typed arrays; lower case comes from a table (the text goes through
+ * `toLowerCase` first only when it holds a unit the table cannot lower-case alone).
+ */
+export function buildWordsViewOfNormalized(normalized: string): string {
+  const into = buffersFor(normalized.length);
+  let wordCount = splitWords(normalized, lowerUnits, true, into);
+  if (wordCount < 0) {
+    const lower = normalized.toLowerCase();
+    wordCount = splitWords(lower, identityUnits, false, buffersFor(lower.length));
+  }
+  // At least as many Latin (a–z) as Cyrillic code units: a mostly-Latin message.
+  const written = joinWords(buffers, wordCount, lastBalance >= 0);
+  return fromCodeUnits(buffers.output, written);
+}
+
+/** The words view of text that is lower case already (see {@link buildWordsViewOfNormalized}). */
+export function buildWordsView(lower: string): string {
+  const wordCount = splitWords(lower, identityUnits, false, buffersFor(lower.length));
+  return fromCodeUnits(buffers.output, joinWords(buffers, wordCount, lastBalance >= 0));
+}
+
+/** Lower case with Cyrillic and Greek look-alikes folded to Latin, per code unit (see the symbols view). */
+const symbolUnits = new Uint16Array(0x10000);
+for (let code = 0; code < 0x10000; code += 1) {
+  const lower = lowerCaseUnits[code] ?? code;
+  const folded = lower < 0x500 ? (toLatinLetter[lower] ?? 0) : 0;
+  symbolUnits[code] = folded === 0 ? lower : folded;
+}
+
+/**
+ * The symbols view of NFKC text: lower case, Cyrillic and Greek look-alikes folded to Latin; one pass
+ * by table (through `toLowerCase` first only for text the table cannot lower-case alone).
+ */
+export function buildSymbolsViewOfNormalized(normalized: string): string {
+  const length = normalized.length;
+  if (foldBuffer.length < length) foldBuffer = new Uint16Array(length);
+  const units = foldBuffer;
+  const table = symbolUnits;
+  let changed = false;
+  for (let index = 0; index < length; index += 1) {
+    const code = normalized.charCodeAt(index);
+    if (specialUnits[code] === 1) return foldToLatin(normalized.toLowerCase());
+    const unit = table[code] ?? 0;
+    if (unit !== code) changed = true;
+    units[index] = unit;
+  }
+  return changed ? fromCodeUnits(units, length) : normalized;
+}
+
+/** NFKC of visible text; text that passes the quick check is its own NFKC form and skips the call. */
 export function toNormalizationForm(visible: string): string {
-  return nonAscii.test(visible) ? visible.normalize('NFKC') : visible;
+  return isQuickNfkc(visible) ? visible : visible.normalize('NFKC');
 }
 
 /**
@@ -245,8 +356,10 @@ export function toNormalizationForm(visible: string): string {
  * spaced-letter collapsing. Linear in the length of the text.
  */
 export function buildViewsFromNormalized(normalized: string): MatchingViews {
-  const lower = normalized.toLowerCase();
-  return { symbols: foldToLatin(lower), words: buildWordsView(lower) };
+  return {
+    symbols: buildSymbolsViewOfNormalized(normalized),
+    words: buildWordsViewOfNormalized(normalized),
+  };
 }
 
 /**

@@ -42,12 +42,18 @@ function replaceAllDelimiters(text: string): string {
 /**
  * Breaks every role tag and delimiter in NFKC text by swapping its punctuation for look-alikes:
  * `<|im_start|>` becomes `‹¦im_start¦›`, `### system` becomes `♯♯♯ system`. Letters are untouched and
- * the length (in code units) is kept.
+ * the length (in code units) is kept. `knownSymbols`, when given, is the symbols view of `nfkcText`
+ * (built for matching already), used instead of building the matching text again.
  */
-export function neutralizeRoleTags(nfkcText: string): string {
+export function neutralizeRoleTags(nfkcText: string, knownSymbols?: string): string {
   let text = nfkcText;
   for (let pass = 0; pass < maxPasses; pass += 1) {
-    const matchingText = roleTagMatchingText(text);
+    // The symbols view (lower case, look-alikes folded) is the matching text when lower-casing kept
+    // the length, which is when the two have the same length.
+    const matchingText =
+      pass === 0 && knownSymbols !== undefined && knownSymbols.length === text.length
+        ? knownSymbols
+        : roleTagMatchingText(text);
     if (matchingText.length !== text.length) return replaceAllDelimiters(text);
     roleTagExpression.lastIndex = 0;
     let found = roleTagExpression.exec(matchingText);

@@ -28,18 +28,23 @@ interface ViewIndex {
   readonly unanchored: readonly CompiledPattern[];
   /** Finds the longest anchor at each position (undefined when the view has no anchors). */
   readonly anchorScanner: AnchorScanner | undefined;
-  /** Anchor → patterns to run when it (or an anchor containing it) occurs. */
-  readonly candidatesByAnchor: ReadonlyMap<string, readonly CompiledPattern[]>;
-  /** Anchor → its number in this view. */
-  readonly anchorIds: ReadonlyMap<string, number>;
-  /** `triggers[pattern.index * anchorCount + anchorId]` is 1 when that anchor brings that pattern. */
-  readonly triggers: Uint8Array;
+  /** By anchor number: the patterns to run when it (or an anchor containing it) occurs. */
+  readonly candidatesByAnchor: readonly (readonly CompiledPattern[])[];
+  /**
+   * `windowPrefixes[pattern.index * anchorCount + anchorId]`: the length of the shortest anchor of that
+   * pattern that starts anchor `anchorId` (the anchor itself included), or 0 when none does. A match
+   * containing an anchor of the pattern that starts at a hit's position starts at most `maxLength`
+   * before that anchor's end; an anchor of the pattern inside the hit but not at its start is a hit of
+   * its own at its own position, so only these prefixes open windows.
+   */
+  readonly windowPrefixes: Uint8Array;
   readonly anchorCount: number;
-  /** Scanners without some anchors, for hostile repetition. */
-  readonly reducedScanners: Map<string, RegExp | undefined>;
+  /** Scratch flags by anchor number: seen in the current view, and skipped after hostile repetition. */
+  readonly seen: Uint8Array;
+  readonly skipped: Uint8Array;
+  /** The anchor numbers seen in the current view, to reset `seen`. */
+  readonly seenIds: Int32Array;
 }
-
-const escapeExpression = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 function indexView(patterns: readonly CompiledPattern[], patternCount: number): ViewIndex {
   const unanchored: CompiledPattern[] = [];
@@ -52,74 +57,45 @@ function indexView(patterns: readonly CompiledPattern[], patternCount: number): 
     }
     for (const anchor of anchors) {
       const list = byAnchor.get(anchor) ?? [];
-      list.push(pattern);
+      if (!list.includes(pattern)) list.push(pattern);
       byAnchor.set(anchor, list);
     }
   }
   const anchors = [...byAnchor.keys()].sort((left, right) => right.length - left.length);
+  const anchorCount = anchors.length;
   // A match of a long anchor hides shorter anchors found inside it at the same place, so each anchor
   // also brings the patterns of every anchor it contains.
-  const candidatesByAnchor = new Map<string, readonly CompiledPattern[]>();
-  for (const anchor of anchors) {
+  const candidatesByAnchor: CompiledPattern[][] = [];
+  const windowPrefixes = new Uint8Array(patternCount * anchorCount);
+  anchors.forEach((anchor, id) => {
     const candidates = new Set<CompiledPattern>();
     for (const [other, list] of byAnchor) {
-      if (anchor.includes(other)) for (const pattern of list) candidates.add(pattern);
+      if (!anchor.includes(other)) continue;
+      for (const pattern of list) {
+        candidates.add(pattern);
+        if (!anchor.startsWith(other)) continue;
+        const cell = pattern.index * anchorCount + id;
+        const previous = windowPrefixes[cell] ?? 0;
+        const prefix = Math.min(other.length, 255);
+        if (previous === 0 || prefix < previous) windowPrefixes[cell] = prefix;
+      }
     }
-    candidatesByAnchor.set(anchor, [...candidates]);
-  }
-  const anchorIds = new Map(anchors.map((anchor, id) => [anchor, id]));
-  const anchorCount = anchors.length;
-  const triggers = new Uint8Array(patternCount * anchorCount);
-  for (const [anchor, candidates] of candidatesByAnchor) {
-    const id = anchorIds.get(anchor) ?? 0;
-    for (const pattern of candidates) triggers[pattern.index * anchorCount + id] = 1;
-  }
+    candidatesByAnchor.push([...candidates]);
+  });
   return {
     unanchored,
     anchorScanner: anchors.length === 0 ? undefined : new AnchorScanner(anchors),
     candidatesByAnchor,
-    anchorIds,
-    triggers,
+    windowPrefixes,
     anchorCount,
-    reducedScanners: new Map(),
+    seen: new Uint8Array(anchorCount),
+    skipped: new Uint8Array(anchorCount),
+    seenIds: new Int32Array(anchorCount),
   };
 }
 
 /** Repeated hits of anchors already seen before the scanner drops them. */
 const maxRepeatedHits = 256;
-
-/**
- * One expression finding the longest anchor at each position. Anchors are grouped by first character
- * (`i(?:gnore|nstruc)|…`), which the regular expression engine rejects faster than one flat
- * alternation; within a group the longest comes first, so the hits are the same.
- */
-function buildScanner(anchors: readonly string[]): RegExp | undefined {
-  if (anchors.length === 0) return undefined;
-  const groups = new Map<string, string[]>();
-  for (const anchor of anchors) {
-    const first = anchor.charAt(0);
-    groups.set(first, [...(groups.get(first) ?? []), anchor]);
-  }
-  const alternatives = [...groups].map(([first, members]) => {
-    const rests = members
-      .sort((left, right) => right.length - left.length)
-      .map((member) => escapeExpression(member.slice(1)));
-    return `${escapeExpression(first)}(?:${rests.join('|')})`;
-  });
-  return new RegExp(alternatives.join('|'), 'g');
-}
-
-/** A scanner for the anchors of `index` minus `seen` (compiled once per set, cache bounded). */
-function scannerWithout(index: ViewIndex, seen: ReadonlySet<string>): RegExp | undefined {
-  const remaining = [...index.candidatesByAnchor.keys()].filter((anchor) => !seen.has(anchor));
-  const key = remaining.join('\u0000');
-  const cached = index.reducedScanners.get(key);
-  if (cached !== undefined || index.reducedScanners.has(key)) return cached;
-  const scanner = buildScanner(remaining);
-  if (index.reducedScanners.size >= 64) index.reducedScanners.clear();
-  index.reducedScanners.set(key, scanner);
-  return scanner;
-}
 
 /** The built-in and extra patterns, indexed by view and anchor so most messages run few of them. */
 export class PatternSet {
@@ -162,30 +138,30 @@ export class PatternSet {
   }
 
   private matchView(index: ViewIndex, text: string): PatternMatch[] {
-    const candidates: CompiledPattern[] = [...index.unanchored];
+    const candidates: CompiledPattern[] = index.unanchored.length === 0 ? [] : [...index.unanchored];
     const hits = hitBuffers;
     let hitCount = 0;
     let isSaturated = false;
-    if (index.anchorScanner !== undefined && text.length > 0) {
-      const seen = new Set<string>();
+    const scanner = index.anchorScanner;
+    if (scanner !== undefined && text.length > 0) {
+      const { seen, skipped, seenIds, candidatesByAnchor } = index;
+      let seenCount = 0;
       let repeatedHits = 0;
-      // The table scanner until hostile repetition, then regular expressions without the seen anchors.
-      let reduced: RegExp | undefined;
-      let reducedAnchor = '';
-      const scanner = index.anchorScanner;
+      // After hostile repetition the scanner skips the anchors seen so far (see below).
+      let isSkipping = false;
       let start = scanner.find(text, 0);
       while (start >= 0) {
-        const anchor = reduced === undefined ? scanner.foundAnchor : reducedAnchor;
+        const id = scanner.foundId;
         if (hitCount < maxRecordedHits) {
           hits.starts[hitCount] = start;
-          hits.lengths[hitCount] = anchor.length;
-          hits.anchorIds[hitCount] = index.anchorIds.get(anchor) ?? 0;
+          hits.anchorIds[hitCount] = id;
           hitCount += 1;
         } else isSaturated = true;
-        if (seen.has(anchor)) repeatedHits += 1;
+        if (seen[id] === 1) repeatedHits += 1;
         else {
-          seen.add(anchor);
-          for (const pattern of index.candidatesByAnchor.get(anchor) ?? []) {
+          seen[id] = 1;
+          seenIds[seenCount++] = id;
+          for (const pattern of candidatesByAnchor[id] ?? []) {
             if (this.isCandidate[pattern.index] === 0) {
               this.isCandidate[pattern.index] = 1;
               candidates.push(pattern);
@@ -193,21 +169,18 @@ export class PatternSet {
           }
         }
         if (repeatedHits > maxRepeatedHits) {
-          // Hostile repetition ("::::", "----"): continue with a scanner for the anchors not seen yet.
-          // Later hits of the anchors seen are no longer recorded, so every pattern scans the whole text.
+          // Hostile repetition ("::::", "----"): continue without the anchors seen so far. Later hits
+          // of those are no longer recorded, so every pattern scans the whole text.
           isSaturated = true;
-          reduced = scannerWithout(index, seen);
+          isSkipping = true;
+          for (let at = 0; at < seenCount; at += 1) skipped[seenIds[at] ?? 0] = 1;
           repeatedHits = 0;
-          if (reduced === undefined) break;
+          if (seenCount === index.anchorCount) break;
         }
-        if (reduced === undefined) start = scanner.find(text, start + 1);
-        else {
-          reduced.lastIndex = start + 1;
-          const next = reduced.exec(text);
-          start = next === null ? -1 : next.index;
-          reducedAnchor = next === null ? '' : next[0];
-        }
+        start = scanner.find(text, start + 1, isSkipping ? skipped : undefined);
       }
+      for (let at = 0; at < seenCount; at += 1) seen[seenIds[at] ?? 0] = 0;
+      if (isSkipping) skipped.fill(0);
     }
     const matches: PatternMatch[] = [];
     for (const pattern of candidates) {
@@ -225,17 +198,15 @@ export class PatternSet {
 /** Most anchor hits recorded per view; past it, patterns scan the whole text (hostile input). */
 const maxRecordedHits = 4096;
 
-/** Where the anchor scanner found anchors: start, length and anchor number of each hit. */
+/** Where the anchor scanner found anchors: start and anchor number of each hit. */
 interface AnchorHits {
   readonly starts: Int32Array;
-  readonly lengths: Int32Array;
   readonly anchorIds: Int32Array;
 }
 
 /** Reused for every view (matching is synchronous and never re-entered). */
 const hitBuffers: AnchorHits = {
   starts: new Int32Array(maxRecordedHits),
-  lengths: new Int32Array(maxRecordedHits),
   anchorIds: new Int32Array(maxRecordedHits),
 };
 
@@ -262,10 +233,11 @@ function matchInWindows(
     let start = 0;
     let end = 0;
     if (hit < hitCount) {
-      if (index.triggers[row + (hits.anchorIds[hit] ?? 0)] !== 1) continue;
+      const prefix = index.windowPrefixes[row + (hits.anchorIds[hit] ?? 0)] ?? 0;
+      if (prefix === 0) continue;
       const hitStart = hits.starts[hit] ?? 0;
-      start = Math.max(0, hitStart - maxLength - margin);
-      end = Math.min(length, hitStart + (hits.lengths[hit] ?? 0) + maxLength + margin);
+      start = Math.max(0, hitStart + prefix - maxLength - margin);
+      end = Math.min(length, hitStart + maxLength + margin);
       if (windowStart < 0) {
         windowStart = start;
         windowEnd = end;

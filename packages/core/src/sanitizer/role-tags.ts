@@ -27,7 +27,8 @@ export const roleTagExpression = new RegExp(
 
 /** NFKC with look-alikes folded to Latin, keeping positions (a lower-cased copy for matching). */
 export function roleTagMatchingText(nfkcText: string): string {
-  return foldToLatin(nfkcText.toLowerCase().length === nfkcText.length ? nfkcText.toLowerCase() : nfkcText);
+  const lower = nfkcText.toLowerCase();
+  return foldToLatin(lower.length === nfkcText.length ? lower : nfkcText);
 }
 
 /**

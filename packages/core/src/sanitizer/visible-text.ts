@@ -1,4 +1,10 @@
 import { asciiKinds, minimumBase64Run, minimumHexRun, type PossibleRuns } from './encoded-payloads.js';
+import { nfkcSafeUnits } from './nfkc-quick-check.js';
+
+// Module-local copies: imported bindings can be getters after some transforms, and these are read
+// once per code unit.
+const base64Run = minimumBase64Run;
+const hexRun = minimumHexRun;
 
 /** The visible text of a message and what was hidden in it. */
 export interface VisibleText {
@@ -12,6 +18,8 @@ export interface VisibleText {
   readonly isTruncated: boolean;
   /** Whether `text` can hold base64/hex runs, when the scan found out on the way (else undefined). */
   readonly runs?: PossibleRuns;
+  /** True when the scan found `text` to be its own NFKC form on the way (else undefined: not known). */
+  readonly isNormalized?: boolean;
 }
 
 function isInvisibleUnit(code: number): boolean {
@@ -47,9 +55,12 @@ const classHexSeparator = 4;
 
 /**
  * Per code unit: removed or needing a closer look (invisible, control, surrogate), a base64-only
- * character, a hex digit (also base64), a hex-run separator (space, `:`, `\`, `x`), or other.
+ * character, a hex digit (also base64), a hex-run separator (space, `:`, `\`, `x`), or other; plus
+ * {@link nfkcUnsafe} when the unit does not pass the NFKC quick check.
  */
 const unitClasses = new Uint8Array(0x10000);
+const nfkcUnsafe = 8;
+const classMask = 7;
 for (let code = 0; code < 0x10000; code += 1) {
   if (isInvisibleUnit(code) || (code >= 0xd800 && code <= 0xdfff)) unitClasses[code] = classSuspect;
   else if (code < 128) {
@@ -62,30 +73,38 @@ for (let code = 0; code < 0x10000; code += 1) {
 }
 // 'x' is a base64 character too; it stays one, and the hex tracking below treats it as a separator.
 unitClasses[0x78] = classBase64Only;
+for (let code = 0; code < 0x10000; code += 1) {
+  if (nfkcSafeUnits[code] !== 1) unitClasses[code] = (unitClasses[code] ?? 0) | nfkcUnsafe;
+}
 
 /**
  * One pass that tells whether the input needs any removal and, on the way, whether it can hold
  * base64 or hex runs (the same answer as `possibleRuns`, which then need not run again).
  */
-function scanUnits(input: string): { hasSuspect: boolean; runs: PossibleRuns } {
+function scanUnits(input: string): { hasSuspect: boolean; runs: PossibleRuns; isNormalized: boolean } {
   let hasBase64 = false;
   let hasHex = false;
   let base64Length = 0;
   let hexDigits = 0;
+  let unsafe = 0;
   for (let index = 0; index < input.length; index += 1) {
     const code = input.charCodeAt(index);
-    const unitClass = unitClasses[code] ?? classOther;
-    if (unitClass === classSuspect) return { hasSuspect: true, runs: { hasBase64, hasHex } };
+    const flags = unitClasses[code] ?? classOther;
+    unsafe |= flags;
+    const unitClass = flags & classMask;
+    if (unitClass === classSuspect) {
+      return { hasSuspect: true, runs: { hasBase64, hasHex }, isNormalized: false };
+    }
     if (unitClass === classBase64Only || unitClass === classHexDigit) {
       base64Length += 1;
-      if (base64Length >= minimumBase64Run) hasBase64 = true;
+      if (base64Length >= base64Run) hasBase64 = true;
     } else base64Length = 0;
     if (unitClass === classHexDigit) {
       hexDigits += 1;
-      if (hexDigits >= minimumHexRun) hasHex = true;
+      if (hexDigits >= hexRun) hasHex = true;
     } else if (unitClass !== classHexSeparator && code !== 0x78) hexDigits = 0;
   }
-  return { hasSuspect: false, runs: { hasBase64, hasHex } };
+  return { hasSuspect: false, runs: { hasBase64, hasHex }, isNormalized: (unsafe & nfkcUnsafe) === 0 };
 }
 
 function isInvisibleCodePoint(codePoint: number): boolean {
@@ -103,8 +122,10 @@ function isInvisibleCodePoint(codePoint: number): boolean {
  */
 export function toVisibleText(input: string, maxLength: number): VisibleText {
   if (input.length <= maxLength) {
-    const { hasSuspect, runs } = scanUnits(input);
-    if (!hasSuspect) return { text: input, tagText: '', removedCount: 0, isTruncated: false, runs };
+    const { hasSuspect, runs, isNormalized } = scanUnits(input);
+    if (!hasSuspect) {
+      return { text: input, tagText: '', removedCount: 0, isTruncated: false, runs, isNormalized };
+    }
   }
   let text = '';
   let tagText = '';

@@ -171,4 +171,17 @@ describe('window-limited matching', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('is exact after hostile repetition, when the scanner drops the anchors seen so far', () => {
+    const set = new PatternSet(builtInPatterns);
+    const repeated = fc.constantFrom('system ', '::', '<|', 'ignore ', 'правил ', '--- ', '# ');
+    fc.assert(
+      fc.property(repeated, fc.integer({ min: 200, max: 700 }), soup, soup, (seed, times, before, after) => {
+        const text = `${before} ${seed.repeat(times)} ${after}`;
+        const views = { words: text, symbols: text };
+        expect(viaWindows(set, views).sort()).toEqual(direct(builtInPatterns, views).sort());
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
