@@ -17,10 +17,13 @@ afterAll(async () => {
   await database.dispose();
 });
 
-/** A pool of its own whose client checkouts are counted: one checkout is one batch (one statement). */
+/**
+ * A pool of its own whose statements are counted: one batch is one statement (the claim store keeps
+ * its client between back-to-back batches, so pool statements would undercount them).
+ */
 async function countedPool(
   options: { max?: number; statementTimeoutMs?: number } = {},
-): Promise<{ pool: PostgresPool; checkouts: () => number }> {
+): Promise<{ pool: PostgresPool; statements: () => number; checkouts: () => number }> {
   const pool = await createPool({
     connectionString: testDatabaseUrl,
     min: 1,
@@ -30,11 +33,23 @@ async function countedPool(
   });
   opened.push(pool);
   let count = 0;
-  pool.on('acquire', () => {
-    count += 1;
+  let checkouts = 0;
+  const counted = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => {
+    checkouts += 1;
+    if (counted.has(client)) return;
+    counted.add(client);
+    const query = client.query.bind(client) as (...values: unknown[]) => unknown;
+    client.query = ((...values: unknown[]) => {
+      count += 1;
+      return query(...values);
+    }) as typeof client.query;
   });
-  return { pool, checkouts: () => count };
+  return { pool, statements: () => count, checkouts: () => checkouts };
 }
+
+/** One more event-loop turn: the store gives a client no batch took back to the pool at the end of a turn. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const outcome = (promise: Promise<unknown>): Promise<unknown> =>
   promise.catch((error: unknown) => (BotkeelError.isInstance(error) ? error.code : 'unexpected'));
@@ -73,7 +88,7 @@ async function holdKey(key: string): Promise<{ rollback(): Promise<void> }> {
 
 describe('PostgresDedupeStore batches the claims of one event-loop turn', () => {
   it('answers 200 concurrent claims of one key made in one turn with one statement and exactly one claimed', async () => {
-    const { pool, checkouts } = await countedPool();
+    const { pool, statements } = await countedPool();
     const store = new PostgresDedupeStore({ pool, schema: database.schema });
     const results = await Promise.all(
       Array.from({ length: 200 }, () => store.claim('one-turn:200', { leaseMs: 60_000 })),
@@ -81,19 +96,19 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
     expect(results[0]).toBe('claimed');
     expect(results.filter((result) => result === 'claimed')).toHaveLength(1);
     expect(results.filter((result) => result === 'in-progress')).toHaveLength(199);
-    expect(checkouts()).toBe(1);
+    expect(statements()).toBe(1);
   });
 
   it('answers a batch of mixed keys (new, done, live, expired, repeated) like claims one after another', async () => {
     const clock = createManualClock(1_700_000_000_000);
-    const { pool, checkouts } = await countedPool();
+    const { pool, statements } = await countedPool();
     const store = new PostgresDedupeStore({ pool, schema: database.schema, clock });
     expect(await store.claim('mixed:done', { leaseMs: 1_000 })).toBe('claimed');
     await store.complete('mixed:done', { ttlMs: 60_000 });
     expect(await store.claim('mixed:live', { leaseMs: 60_000 })).toBe('claimed');
     expect(await store.claim('mixed:expired', { leaseMs: 1_000 })).toBe('claimed');
     clock.advance(1_000);
-    const before = checkouts();
+    const before = statements();
     const keys = [
       'mixed:done',
       'mixed:new',
@@ -117,7 +132,7 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
       'claimed',
       'in-progress',
     ]);
-    expect(checkouts() - before).toBe(1);
+    expect(statements() - before).toBe(1);
     // The expired row was taken with this batch's lease (now + 5,000 ms).
     const { rows } = await pool.query<{ lease: number }>(
       `SELECT (extract(epoch FROM lease_until) * 1000)::float8 AS lease
@@ -127,17 +142,17 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
   });
 
   it('splits a turn of 1,200 distinct keys into statements of at most 500', async () => {
-    const { pool, checkouts } = await countedPool({ max: 4 });
+    const { pool, statements } = await countedPool({ max: 4 });
     const store = new PostgresDedupeStore({ pool, schema: database.schema });
     const results = await Promise.all(
       Array.from({ length: 1_200 }, (_, index) => store.claim(`split:${index}`, { leaseMs: 60_000 })),
     );
     expect(new Set(results)).toEqual(new Set(['claimed']));
-    expect(checkouts()).toBe(3);
+    expect(statements()).toBe(3);
   });
 
   it('runs at most as many batches at once as the pool has clients; later turns wait and join one batch', async () => {
-    const { pool, checkouts } = await countedPool({ max: 2 });
+    const { pool, statements } = await countedPool({ max: 2 });
     const store = new PostgresDedupeStore({ pool, schema: database.schema });
     const held = await holdKey('queue:held');
     const waiting: Promise<unknown>[] = [];
@@ -146,7 +161,7 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
       waiting.push(outcome(store.claim('queue:held', { leaseMs: 60_000 })));
       await waitForBlockedBackend('queue:held');
       waiting.push(outcome(store.claim('queue:held', { leaseMs: 60_000 })));
-      for (let attempt = 0; attempt < 200 && checkouts() < 2; attempt += 1) {
+      for (let attempt = 0; attempt < 200 && statements() < 2; attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       // ... so claims of two later turns queue and go out together once a client is free.
@@ -154,7 +169,7 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
       await new Promise((resolve) => setTimeout(resolve, 50));
       waiting.push(outcome(store.claim('queue:b', { leaseMs: 60_000 })));
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(checkouts()).toBe(2);
+      expect(statements()).toBe(2);
     } finally {
       await held.rollback();
     }
@@ -163,7 +178,7 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
     expect([first, second].sort()).toEqual(['claimed', 'in-progress']);
     expect(later).toEqual(['claimed', 'claimed']);
     // The two blocked batches, the losing one's read of why it lost, and ONE batch for both later turns.
-    expect(checkouts()).toBe(4);
+    expect(statements()).toBe(4);
   });
 
   it('fails only the callers of a batch that hit the statement timeout', async () => {
@@ -207,6 +222,7 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
       await held.rollback();
     }
     expect(await store.claim('dropped:a', { leaseMs: 60_000 })).toBe('claimed');
+    await nextTurn();
     expect(pool.totalCount - pool.idleCount).toBe(0);
   });
 
@@ -240,5 +256,41 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
     expect(await blocked[0]).toBe('claimed');
     // The statement was sent before the abort, so it took the key on the server.
     expect(await store.claim('abort:late', { leaseMs: 60_000 })).toBe('in-progress');
+  });
+
+  it('keeps its client while one caller claims back to back, and gives it back at the end of the turn', async () => {
+    const { pool, statements, checkouts } = await countedPool({ max: 1 });
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    for (let index = 0; index < 20; index += 1) {
+      expect(await store.claim(`reuse:${index}`, { leaseMs: 60_000 })).toBe('claimed');
+    }
+    expect(statements()).toBe(20);
+    expect(checkouts()).toBe(1);
+    await nextTurn();
+    expect(pool.totalCount - pool.idleCount).toBe(0);
+    // The other stores of the pool get the client: complete waits for it no longer than a turn.
+    await store.complete('reuse:0', { ttlMs: 60_000 });
+    expect(await store.claim('reuse:0', { leaseMs: 60_000 })).toBe('duplicate');
+  });
+
+  it('closes while claims flow: close resolves, and claims after it fail with STORE_UNAVAILABLE', async () => {
+    const { pool } = await countedPool({ max: 1 });
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    let isClosing = false;
+    const flowing = (async () => {
+      const outcomes: unknown[] = [];
+      for (let index = 0; !isClosing; index += 1) {
+        outcomes.push(await outcome(store.claim(`closing:${index}`, { leaseMs: 60_000 })));
+      }
+      return outcomes;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    isClosing = true;
+    // The store holds the pool's only client between claims: close must not wait for it forever.
+    await pool.close();
+    const outcomes = await flowing;
+    expect(outcomes.length).toBeGreaterThan(1);
+    expect(new Set(outcomes)).toEqual(new Set(['claimed']));
+    expect(await outcome(store.claim('closing:after', { leaseMs: 60_000 }))).toBe('STORE_UNAVAILABLE');
   });
 });

@@ -144,6 +144,8 @@ describe('PostgresDedupeStore on Postgres', () => {
       });
       expect(await store.claim('after-refusal', { leaseMs: 60_000 })).toBe('claimed');
       expect(await store.claim('after-refusal:signal', { leaseMs: 60_000, signal })).toBe('claimed');
+      // The claim store keeps its client until the end of the turn (for a next claim), then gives it back.
+      await new Promise((resolve) => setImmediate(resolve));
       expect(pool.totalCount - pool.idleCount).toBe(0);
     } finally {
       await pool.close();

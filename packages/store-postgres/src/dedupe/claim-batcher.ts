@@ -1,7 +1,8 @@
 import { AbortedError, type BotkeelError, type ClaimResult, type Clock } from '@botkeel/core';
-import { type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
-import { guardCheckedOutClient, poolWaitBudgetMs } from '../sql/run-query.js';
+import { type Pool, type PoolClient } from 'pg';
+import { poolWaitBudgetMs } from '../sql/run-query.js';
 import { toStoreError } from '../sql/to-store-error.js';
+import { type BatchStates, ClaimSender } from './claim-sender.js';
 import { type ClaimStatements } from './claim-statements.js';
 
 /** The most claims one statement carries; more wait for the next batch. */
@@ -24,18 +25,17 @@ interface PendingClaim {
   isSettled: boolean;
 }
 
-/** A pool or a checked-out client: either runs a statement. */
-interface Queryable {
-  query<Row extends QueryResultRow>(text: string, values: unknown[]): Promise<QueryResult<Row>>;
-}
-
-/** What a batch found: the state of its one key, or a map of each key's state. */
-type BatchStates = string | undefined | Map<string, string>;
-
 /** The callers of one key in one batch: the first one's claim is sent; the others answer after it. */
 interface KeyGroup {
   readonly key: string;
   readonly claims: PendingClaim[];
+}
+
+/** A client the batcher checked out, with the error its connection reported while held (if any). */
+interface HeldClient {
+  readonly client: PoolClient;
+  failure: Error | undefined;
+  readonly onError: (error: Error) => void;
 }
 
 /** `pg`'s `max` of the pool (10 when `pg` did not say). */
@@ -67,6 +67,11 @@ function fail(claim: PendingClaim, error: BotkeelError): void {
  * only its own callers. An abort before the batch is sent drops the caller from it; after, the
  * caller rejects at once and the statement still completes on the server.
  *
+ * While claims keep coming the batcher keeps its pool client: a batch that finished parks its client
+ * until the end of the turn (the same `setImmediate` that sends the next batch), so the next batch
+ * (e.g. the same caller's next claim) reuses it without a pool checkout; a client no batch took by
+ * then goes back to the pool. A client whose statement failed is discarded, never reused.
+ *
  * @example
  * ```ts
  * const batcher = new ClaimBatcher(pool, clock, claimStatements(table));
@@ -75,20 +80,26 @@ function fail(claim: PendingClaim, error: BotkeelError): void {
  */
 export class ClaimBatcher {
   private readonly maxBatches: number;
+  private readonly sender: ClaimSender;
   private queue: PendingClaim[] = [];
+  /** Batches checking a client out or running a statement. */
   private running = 0;
+  /** Clients whose batch finished since the last flush; the flush reuses or releases them. */
+  private readonly parked: HeldClient[] = [];
   private isFlushScheduled = false;
   private readonly flush = () => {
     this.isFlushScheduled = false;
     this.startBatches();
+    this.releaseParked();
   };
 
   constructor(
     private readonly pool: Pool,
-    private readonly clock: Clock,
-    private readonly statements: ClaimStatements,
+    clock: Clock,
+    statements: ClaimStatements,
   ) {
     this.maxBatches = poolMaxClients(pool);
+    this.sender = new ClaimSender(statements, clock);
   }
 
   /** Queues a claim for the next batch; settles with its result. */
@@ -116,12 +127,13 @@ export class ClaimBatcher {
 
   private enqueue(claim: PendingClaim): void {
     this.queue.push(claim);
-    this.scheduleFlush();
+    // With every client busy, the next batch to finish schedules the flush.
+    if (this.running < this.maxBatches) this.scheduleFlush();
   }
 
   /** Sends the queue at the end of this turn (after the current I/O callbacks and their microtasks). */
   private scheduleFlush(): void {
-    if (this.isFlushScheduled || this.running >= this.maxBatches) return;
+    if (this.isFlushScheduled) return;
     this.isFlushScheduled = true;
     setImmediate(this.flush);
   }
@@ -131,13 +143,49 @@ export class ClaimBatcher {
       const groups = this.takeBatch();
       if (groups === undefined) return;
       this.running += 1;
-      void this.runBatch(groups)
-        .catch((error: unknown) => this.failAll(groups, error))
-        .finally(() => {
-          this.running -= 1;
-          if (this.queue.length > 0) this.scheduleFlush();
-        });
+      const held = this.parked.pop();
+      if (held !== undefined && held.failure === undefined && !this.pool.ending) {
+        this.runBatch(held, groups);
+      } else {
+        if (held !== undefined) this.giveBack(held, held.failure);
+        this.checkOut(groups);
+      }
     }
+  }
+
+  /** Gives the clients no batch took this turn back to the pool. */
+  private releaseParked(): void {
+    for (let held = this.parked.pop(); held !== undefined; held = this.parked.pop()) {
+      this.giveBack(held, held.failure);
+    }
+  }
+
+  private checkOut(groups: readonly KeyGroup[]): void {
+    this.pool.connect((error: Error | undefined, client: PoolClient | undefined) => {
+      if (error !== undefined || client === undefined) {
+        this.running -= 1;
+        this.failAll(groups, error ?? new Error('the pool gave no client'));
+        if (this.queue.length > 0) this.scheduleFlush();
+        return;
+      }
+      const held: HeldClient = {
+        client,
+        failure: undefined,
+        // The connection dropped (server restart, network): without a listener Node treats the
+        // event as uncaught. A running statement fails with it too; a parked client is discarded.
+        onError: (failure) => {
+          held.failure = failure;
+        },
+      };
+      client.on('error', held.onError);
+      this.runBatch(held, groups);
+    });
+  }
+
+  /** Back to the pool; a client that failed is discarded (like pg's own `pool.query`). */
+  private giveBack(held: HeldClient, failure: Error | undefined): void {
+    held.client.off('error', held.onError);
+    held.client.release(failure);
   }
 
   /** Takes up to {@link maxClaimsPerBatch} unsettled claims off the queue, grouped by key. */
@@ -163,54 +211,36 @@ export class ClaimBatcher {
     return groups.size === 0 ? undefined : [...groups.values()];
   }
 
-  private async runBatch(groups: readonly KeyGroup[]): Promise<void> {
-    if (groups.every((group) => group.claims.every((claim) => claim.signal === undefined))) {
-      // Nobody can abort: pool.query checks a client out, listens for its errors, runs the statement
-      // and releases it (discarding a client whose statement failed), with callbacks, not promises.
-      let states: BatchStates;
-      try {
-        states = await this.send(this.pool, groups);
-      } catch (error) {
-        this.failAll(groups, error);
-        return;
-      }
-      this.answerAll(groups, states);
-      return;
-    }
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      this.failAll(groups, error);
-      return;
-    }
-    const detach = guardCheckedOutClient(client);
+  private runBatch(held: HeldClient, groups: readonly KeyGroup[]): void {
     // Callers that aborted while the batch waited for a client are not sent.
-    const live = groups
-      .map((group) => ({ key: group.key, claims: group.claims.filter((claim) => !claim.isSettled) }))
-      .filter((group) => group.claims.length > 0);
-    let states: BatchStates;
-    let failure: Error | undefined;
-    try {
-      states = live.length > 0 ? await this.send(client, live) : undefined;
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-    } finally {
-      detach();
-      // Like pg's own pool.query: a client whose statement failed is discarded, never reused; and
-      // the client is back in the pool before any caller hears the answer.
-      client.release(failure);
+    const live =
+      groups.length === 1 && (groups[0] as KeyGroup).claims.length === 1
+        ? groups.filter((group) => !(group.claims[0] as PendingClaim).isSettled)
+        : groups
+            .map((group) => ({ key: group.key, claims: group.claims.filter((claim) => !claim.isSettled) }))
+            .filter((group) => group.claims.length > 0);
+    if (live.length === 0) {
+      this.finishBatch(held, undefined);
+      return;
     }
-    if (failure === undefined) this.answerAll(live, states);
-    else this.failAll(groups, failure);
+    const keys = live.map((group) => ({
+      key: group.key,
+      leaseMs: (group.claims[0] as PendingClaim).leaseMs,
+    }));
+    this.sender.send(held.client, keys, (error, states) => {
+      // The client is free for the next batch before any caller hears the answer.
+      this.finishBatch(held, error);
+      if (error === undefined) this.answerAll(live, states);
+      else this.failAll(groups, error);
+    });
   }
 
-  /** Sends one batch: the state of its one key, or of each key (`'won'` when the batch took it). */
-  private send(queryable: Queryable, groups: readonly KeyGroup[]): Promise<BatchStates> {
-    const [only] = groups;
-    return groups.length === 1 && only !== undefined
-      ? this.claimOne(queryable, only)
-      : this.claimMany(queryable, [...groups]);
+  /** A batch is over: its client is parked for the next batch (or discarded when it failed). */
+  private finishBatch(held: HeldClient, failure: Error | undefined): void {
+    this.running -= 1;
+    if (failure === undefined) this.parked.push(held);
+    else this.giveBack(held, failure);
+    this.scheduleFlush();
   }
 
   private answerAll(groups: readonly KeyGroup[], states: BatchStates): void {
@@ -221,38 +251,6 @@ export class ClaimBatcher {
   private failAll(groups: readonly KeyGroup[], error: unknown): void {
     const failure = toStoreError(error, operation, poolWaitBudgetMs(this.pool));
     for (const group of groups) for (const claim of group.claims) fail(claim, failure);
-  }
-
-  /** One key: the plain single-row statement, and only when it lost, a read of why. */
-  private async claimOne(client: Queryable, group: KeyGroup): Promise<string | undefined> {
-    const now = this.clock.now();
-    const leaseMs = (group.claims[0] as PendingClaim).leaseMs;
-    const claimed = await client.query(this.statements.claimOne, [group.key, now + leaseMs, now]);
-    if (claimed.rowCount === 1) return 'won';
-    const found = await client.query<{ state: string }>(this.statements.classifyOne, [
-      group.key,
-      this.clock.now(),
-    ]);
-    return found.rows[0]?.state;
-  }
-
-  /** Many keys: one statement takes what it can and reads the live state of the rest. */
-  private async claimMany(client: Queryable, groups: KeyGroup[]): Promise<Map<string, string>> {
-    // Sorted, so batches sharing keys lock them in one order (no deadlock between them).
-    groups.sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
-    const now = this.clock.now();
-    const keys = groups.map((group) => group.key);
-    const leaseEnds = groups.map((group) => now + (group.claims[0] as PendingClaim).leaseMs);
-    const result = await client.query<{ key: string; won: boolean; state: string | null }>(
-      this.statements.claimMany,
-      [keys, leaseEnds, now],
-    );
-    const states = new Map<string, string>();
-    for (const row of result.rows) {
-      if (row.won) states.set(row.key, 'won');
-      else if (row.state !== null && !states.has(row.key)) states.set(row.key, row.state);
-    }
-    return states;
   }
 
   /**
