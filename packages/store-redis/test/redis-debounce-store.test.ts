@@ -142,4 +142,62 @@ describe('RedisDebounceStore on Redis', () => {
     await store.ack('a', next[0]!.batchId);
     expect(await client.keys(`${keyPrefix}:*`)).toEqual([]);
   });
+
+  it('keeps a burst that waits behind a claimed batch in `waiting` with its due time, ready at the ack', async () => {
+    const keyPrefix = `${filePrefix}:waiting`;
+    const base = `${keyPrefix}:debounce:{0}:`;
+    const store = new RedisDebounceStore({ client, keyPrefix });
+    await store.push('chat', 'a', window, 0);
+    const [batch] = await store.claimDue({ nowMs: 1_000, leaseMs, limit: 10 });
+    expect(await client.hget(`${base}dues`, 'chat')).toBe('1000');
+    // The pending header is written once, at the first push: later pushes only append and move the due time.
+    expect(await store.push('chat', 'b', window, 1_200)).toEqual({ count: 1, dueAtMs: 2_200 });
+    const header = await client.lindex(`${base}p:chat`, 0);
+    expect(header).toMatch(/^\S+ 1200$/);
+    expect(await store.push('chat', 'c', window, 1_500)).toEqual({ count: 2, dueAtMs: 2_500 });
+    expect(await client.lindex(`${base}p:chat`, 0)).toBe(header);
+    expect(await client.zscore(`${base}waiting`, 'chat')).toBe('2500');
+    expect(await client.zscore(`${base}ready`, 'chat')).toBeNull();
+    await store.ack('chat', batch!.batchId);
+    expect(await client.zscore(`${base}waiting`, 'chat')).toBeNull();
+    expect(await client.zscore(`${base}ready`, 'chat')).toBe('2500');
+    const [next] = await store.claimDue({ nowMs: 2_500, leaseMs, limit: 10 });
+    expect(next).toMatchObject({ key: 'chat', items: ['b', 'c'], dueAtMs: 2_500, deliveries: 1 });
+    await store.ack('chat', next!.batchId);
+    expect(await client.keys(`${keyPrefix}:*`)).toEqual([]);
+  });
+
+  it('reads bursts stored before `waiting` existed (due time in a 4-field pending header)', async () => {
+    const keyPrefix = `${filePrefix}:legacy`;
+    const base = `${keyPrefix}:debounce:{0}:`;
+    const store = new RedisDebounceStore({ client, keyPrefix });
+    // The former layout: a claimed batch, and a burst waiting behind it whose due time is only in its header.
+    await client.rpush(`${base}c:chat`, 'old-batch 0 1000 0', 'a');
+    await client.zadd(`${base}leases`, 60_000, 'chat');
+    await client.rpush(`${base}p:chat`, 'next-batch 1200 2200 0', 'b');
+    await client.rpush(`${base}p:other`, 'other-batch 0 1000 0', 'x');
+    await client.zadd(`${base}ready`, 1_000, 'other');
+    await store.push('other', 'y', window, 500);
+    await store.ack('chat', 'old-batch');
+    const batches = await store.claimDue({ nowMs: 2_200, leaseMs, limit: 10 });
+    expect(batches.map(({ key, batchId, items, dueAtMs }) => ({ key, batchId, items, dueAtMs }))).toEqual([
+      { key: 'other', batchId: 'other-batch', items: ['x', 'y'], dueAtMs: 1_500 },
+      { key: 'chat', batchId: 'next-batch', items: ['b'], dueAtMs: 2_200 },
+    ]);
+  });
+
+  it('makes a waiting burst ready when its claimed batch vanished without an ack', async () => {
+    const keyPrefix = `${filePrefix}:vanished`;
+    const base = `${keyPrefix}:debounce:{0}:`;
+    const store = new RedisDebounceStore({ client, keyPrefix });
+    await store.push('chat', 'a', window, 0);
+    await store.claimDue({ nowMs: 1_000, leaseMs, limit: 10 });
+    await store.push('chat', 'b', window, 1_000);
+    await client.del(`${base}c:chat`);
+    // The lease runs out: the claim drops the lease of the missing batch and readies the waiting
+    // burst, which the same call then claims.
+    const batches = await store.claimDue({ nowMs: 1_000 + leaseMs, leaseMs, limit: 10 });
+    expect(batches).toMatchObject([{ key: 'chat', items: ['b'], dueAtMs: 2_000, deliveries: 1 }]);
+    expect(await client.zscore(`${base}waiting`, 'chat')).toBeNull();
+  });
 });

@@ -35,7 +35,8 @@ const optionsSchema = z.object({
   shards: z.number().int().min(1).max(1_024).optional(),
 });
 
-type BatchReply = [string, number, string[]];
+/** The claim script's reply: per batch, chat, deliveries, header, due time, item count, items. */
+type ClaimReply = (string | number)[];
 
 /** The most acks one script call applies (a bound on how long one call holds Redis). */
 const maxAcksPerCall = 256;
@@ -50,8 +51,10 @@ const maxAcksPerCall = 256;
  * Time: the port passes the caller's `nowMs` to every call, so due times and leases are by the
  * instances' clocks (keep them NTP-synced; a skew of S ms shifts flushes by at most S ms).
  *
- * Keys: `{keyPrefix}:debounce:{{shard}}:ready|leases|p:{chat}|c:{chat}` (the pending and the claimed
- * burst of a chat are each one list: a header, then the items).
+ * Keys: `{keyPrefix}:debounce:{{shard}}:ready|waiting|leases|dues|p:{chat}|c:{chat}` (the pending
+ * and the claimed burst of a chat are each one list: a header, then the items; a pending burst's due
+ * time sits in `ready`, or in `waiting` while the chat's previous batch is claimed; a claimed batch's
+ * in `dues`).
  *
  * @example
  * ```ts
@@ -77,7 +80,14 @@ export class RedisDebounceStore implements DebounceStore {
     const keys = new KeySpace(context.options.keyPrefix, 'debounce');
     this.shards = Array.from({ length: context.options.shards ?? 1 }, (_, index) => {
       const base = `${keys.key(String(index))}:`;
-      return { base, ready: `${base}ready`, leases: `${base}leases`, acks: [] };
+      return {
+        base,
+        ready: `${base}ready`,
+        leases: `${base}leases`,
+        waiting: `${base}waiting`,
+        dues: `${base}dues`,
+        acks: [],
+      };
     });
   }
 
@@ -102,6 +112,8 @@ export class RedisDebounceStore implements DebounceStore {
           `${shard.base}c:${key}`,
           `${shard.base}pi:${key}`,
           `${shard.base}ci:${key}`,
+          shard.waiting,
+          shard.dues,
         ],
         [key, item, window.quietMs, window.maxWaitMs, window.maxItems, nowMs, randomUUID(), id ?? ''],
       ),
@@ -123,21 +135,29 @@ export class RedisDebounceStore implements DebounceStore {
       const acks = shard.acks.splice(0, maxAcksPerCall);
       const args: (string | number)[] = [nowMs, leaseMs, remaining, dueBeforeMs, shard.base];
       for (const ack of acks) args.push(ack.key, ack.batchId);
-      let reply: BatchReply[];
+      let reply: ClaimReply;
       try {
         reply = (await this.executor.run('debounce claimDue', () =>
-          claimDueScript.run(this.client, [shard.ready, shard.leases], args),
-        )) as BatchReply[];
+          claimDueScript.run(this.client, [shard.ready, shard.leases, shard.waiting, shard.dues], args),
+        )) as ClaimReply;
       } catch (error) {
         for (const ack of acks) ack.reject(error);
         throw error;
       }
       for (const ack of acks) ack.resolve();
-      for (const [key, deliveries, list] of reply) {
-        // The list starts with the batch's header: "batch first due redeliveries".
-        const [header = '', ...items] = list;
-        const [batchId = '', , dueAt] = header.split(' ');
-        batches.push({ key, batchId, items, dueAtMs: Number(dueAt), deliveries });
+      // One flat array: per batch its chat, deliveries, header ("batch …"), due time, item count, items.
+      let index = 0;
+      while (index < reply.length) {
+        const count = reply[index + 4] as number;
+        const header = reply[index + 2] as string;
+        batches.push({
+          key: reply[index] as string,
+          deliveries: reply[index + 1] as number,
+          batchId: header.slice(0, header.indexOf(' ')),
+          dueAtMs: Number(reply[index + 3]),
+          items: reply.slice(index + 5, index + 5 + count) as string[],
+        });
+        index += 5 + count;
       }
     }
     return batches;
@@ -166,7 +186,9 @@ export class RedisDebounceStore implements DebounceStore {
     const args: string[] = [shard.base];
     for (const ack of acks) args.push(ack.key, ack.batchId);
     this.executor
-      .run('debounce ack', () => ackScript.run(this.client, [shard.ready, shard.leases], args))
+      .run('debounce ack', () =>
+        ackScript.run(this.client, [shard.ready, shard.leases, shard.waiting, shard.dues], args),
+      )
       .then(
         () => {
           for (const ack of acks) ack.resolve();
@@ -221,6 +243,10 @@ interface Shard {
   readonly base: string;
   readonly ready: string;
   readonly leases: string;
+  /** Chats whose pending burst waits for their claimed batch's ack, by due time. */
+  readonly waiting: string;
+  /** Due time of each claimed batch, by chat. */
+  readonly dues: string;
   /** Acks waiting for this tick's coalesced call. */
   readonly acks: PendingAck[];
 }
