@@ -84,6 +84,8 @@ const maximumSpacedGap = 3;
 interface WordBuffers {
   /** The lower-cased text. */
   lower: Uint16Array;
+  /** The symbols view, built on the way when asked for. */
+  symbols: Uint16Array;
   starts: Int32Array;
   ends: Int32Array;
   /** Per word: Latin (a–z and Latin letters) minus Cyrillic letters, and the counts as bits below. */
@@ -99,6 +101,7 @@ const flagDigitOrSymbol = 2;
 
 const buffers: WordBuffers = {
   lower: new Uint16Array(4096),
+  symbols: new Uint16Array(4096),
   starts: new Int32Array(1024),
   ends: new Int32Array(1024),
   latinCounts: new Int32Array(1024),
@@ -111,6 +114,7 @@ function buffersFor(textLength: number): WordBuffers {
   if (buffers.output.length < textLength + 1) {
     buffers.output = new Uint16Array(textLength + 1);
     buffers.lower = new Uint16Array(textLength + 1);
+    buffers.symbols = new Uint16Array(textLength + 1);
   }
   // At most one word per two code units (a word character and a separator).
   const maximumWords = (textLength >> 1) + 1;
@@ -131,6 +135,14 @@ const cyrillicTable = toCyrillic;
 const latinLetters = toLatinLetter;
 const lowerUnits = lowerCaseUnits;
 const specialUnits = lowerCaseSpecial;
+
+/** Lower case with Cyrillic and Greek look-alikes folded to Latin, per code unit (see the symbols view). */
+const symbolUnits = new Uint16Array(0x10000);
+for (let code = 0; code < 0x10000; code += 1) {
+  const lower = lowerCaseUnits[code] ?? code;
+  const folded = lower < 0x500 ? (toLatinLetter[lower] ?? 0) : 0;
+  symbolUnits[code] = folded === 0 ? lower : folded;
+}
 
 function isFullyFoldable(lower: Uint16Array, start: number, end: number): boolean {
   for (let index = start; index < end; index += 1) {
@@ -186,22 +198,28 @@ function writeWord(
   return position;
 }
 
-/**
- * Splits lower-cased text into words, counting the scripts of each: pass one of the words view.
- * Returns the number of words, or -1 when `text` holds a unit that `lowerUnitsTable` cannot
- * lower-case alone (see `lowerCaseSpecial`). The balance of Latin and Cyrillic units is left in
- * `lastBalance`.
- */
+/** The balance of Latin and Cyrillic units of the last `splitWords` (≥ 0: a mostly-Latin message). */
 let lastBalance = 0;
+/** Whether the symbols view built by the last `splitWords` differs from its text. */
+let lastSymbolsChanged = false;
 
+/**
+ * Lower-cases text by table and splits it into words, counting the scripts of each (pass one of the
+ * words view); with `withSymbols`, also writes the symbols view. Returns the number of words, or -1
+ * when `checkSpecial` is on and `text` holds a unit the table cannot lower-case alone (see
+ * `lowerCaseSpecial`).
+ */
 function splitWords(
   text: string,
   lowerUnitsTable: Uint16Array,
   checkSpecial: boolean,
   into: WordBuffers,
+  withSymbols: boolean,
 ): number {
   const length = text.length;
-  const { lower, starts, ends, latinCounts, cyrillicCounts, flags } = into;
+  const { lower, symbols, starts, ends, latinCounts, cyrillicCounts, flags } = into;
+  const symbolTable = symbolUnits;
+  let symbolsChanged = false;
   let balance = 0;
   let wordCount = 0;
   let previousEnd = -1;
@@ -212,6 +230,11 @@ function splitWords(
   if (checkSpecial && specialUnits[firstRaw] === 1) return -1;
   let code = lowerUnitsTable[firstRaw] ?? 0x20;
   lower[0] = code;
+  if (withSymbols && length > 0) {
+    const symbol = symbolTable[firstRaw] ?? 0;
+    symbols[0] = symbol;
+    if (symbol !== firstRaw) symbolsChanged = true;
+  }
   let kind = kinds[code] ?? kindSeparator;
   balance += scriptBalance[code] ?? 0;
   for (let index = 0; index < length; index += 1) {
@@ -221,6 +244,11 @@ function splitWords(
       if (checkSpecial && specialUnits[raw] === 1) return -1;
       nextCode = lowerUnitsTable[raw] ?? 0;
       lower[index + 1] = nextCode;
+      if (withSymbols) {
+        const symbol = symbolTable[raw] ?? 0;
+        symbols[index + 1] = symbol;
+        if (symbol !== raw) symbolsChanged = true;
+      }
     }
     const nextKind = kinds[nextCode] ?? kindSeparator;
     balance += scriptBalance[nextCode] ?? 0;
@@ -253,6 +281,7 @@ function splitWords(
     flags[wordCount - 1] = wordFlags;
   }
   lastBalance = balance;
+  lastSymbolsChanged = symbolsChanged;
   return wordCount;
 }
 
@@ -292,74 +321,33 @@ function joinWords(into: WordBuffers, wordCount: number, isLatinMessage: boolean
   return written;
 }
 
-/**
- * The words view of NFKC text: lower case, then words are runs of letters, digits and other
- * non-separator characters (a leet symbol only before a letter); each word with mixed scripts,
- * digits or symbols is folded to Latin or to Cyrillic (look-alikes, leetspeak); five or more single
- * letters a few separators apart are joined ("i g n o r e" → "ignore"); words are joined by one
- * space. Two linear passes over typed arrays; lower case comes from a table (the text goes through
- * `toLowerCase` first only when it holds a unit the table cannot lower-case alone).
- */
-export function buildWordsViewOfNormalized(normalized: string): string {
-  const into = buffersFor(normalized.length);
-  let wordCount = splitWords(normalized, lowerUnits, true, into);
-  if (wordCount < 0) {
-    const lower = normalized.toLowerCase();
-    wordCount = splitWords(lower, identityUnits, false, buffersFor(lower.length));
-  }
-  // At least as many Latin (a–z) as Cyrillic code units: a mostly-Latin message.
-  const written = joinWords(buffers, wordCount, lastBalance >= 0);
-  return fromCodeUnits(buffers.output, written);
-}
-
-/** The words view of text that is lower case already (see {@link buildWordsViewOfNormalized}). */
-export function buildWordsView(lower: string): string {
-  const wordCount = splitWords(lower, identityUnits, false, buffersFor(lower.length));
-  return fromCodeUnits(buffers.output, joinWords(buffers, wordCount, lastBalance >= 0));
-}
-
-/** Lower case with Cyrillic and Greek look-alikes folded to Latin, per code unit (see the symbols view). */
-const symbolUnits = new Uint16Array(0x10000);
-for (let code = 0; code < 0x10000; code += 1) {
-  const lower = lowerCaseUnits[code] ?? code;
-  const folded = lower < 0x500 ? (toLatinLetter[lower] ?? 0) : 0;
-  symbolUnits[code] = folded === 0 ? lower : folded;
-}
-
-/**
- * The symbols view of NFKC text: lower case, Cyrillic and Greek look-alikes folded to Latin; one pass
- * by table (through `toLowerCase` first only for text the table cannot lower-case alone).
- */
-export function buildSymbolsViewOfNormalized(normalized: string): string {
-  const length = normalized.length;
-  if (foldBuffer.length < length) foldBuffer = new Uint16Array(length);
-  const units = foldBuffer;
-  const table = symbolUnits;
-  let changed = false;
-  for (let index = 0; index < length; index += 1) {
-    const code = normalized.charCodeAt(index);
-    if (specialUnits[code] === 1) return foldToLatin(normalized.toLowerCase());
-    const unit = table[code] ?? 0;
-    if (unit !== code) changed = true;
-    units[index] = unit;
-  }
-  return changed ? fromCodeUnits(units, length) : normalized;
-}
-
 /** NFKC of visible text; text that passes the quick check is its own NFKC form and skips the call. */
 export function toNormalizationForm(visible: string): string {
   return isQuickNfkc(visible) ? visible : visible.normalize('NFKC');
 }
 
 /**
- * Builds the views patterns run on from NFKC text: lower case, look-alike folding, leetspeak,
- * spaced-letter collapsing. Linear in the length of the text.
+ * Builds the views patterns run on from NFKC text. Symbols: lower case, Cyrillic and Greek
+ * look-alikes folded to Latin. Words: runs of letters, digits and other non-separator characters
+ * (a leet symbol only before a letter), lower case; each word with mixed scripts, digits or symbols
+ * is folded to Latin or to Cyrillic (look-alikes, leetspeak); five or more single letters a few
+ * separators apart are joined ("i g n o r e" → "ignore"); words are joined by one space. Two linear
+ * passes over typed arrays.
  */
 export function buildViewsFromNormalized(normalized: string): MatchingViews {
-  return {
-    symbols: buildSymbolsViewOfNormalized(normalized),
-    words: buildWordsViewOfNormalized(normalized),
-  };
+  // One pass lower-cases, splits words and builds the symbols view; text the table cannot
+  // lower-case alone goes through toLowerCase first.
+  let wordCount = splitWords(normalized, lowerUnits, true, buffersFor(normalized.length), true);
+  let symbols: string;
+  if (wordCount < 0) {
+    const lower = normalized.toLowerCase();
+    wordCount = splitWords(lower, identityUnits, false, buffersFor(lower.length), false);
+    symbols = foldToLatin(lower);
+  } else {
+    symbols = lastSymbolsChanged ? fromCodeUnits(buffers.symbols, normalized.length) : normalized;
+  }
+  const written = joinWords(buffers, wordCount, lastBalance >= 0);
+  return { symbols, words: fromCodeUnits(buffers.output, written) };
 }
 
 /**
