@@ -193,7 +193,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
         }
         await deliver(chatId, `batch:${info.batchId}`, summary, signal);
       },
-      { signal: info.signal },
+      { abortSource: info },
     );
 
   const escalate = (chatId: string, reason: string, signal: AbortSignal | undefined): Promise<void> =>

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { type Clock } from '../clock/clock.js';
+import { type AbortSource } from '../lock/abort-source.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { type Logger } from '../logger/logger.js';
 import { type DebounceStore } from './debounce-store.js';
 
-/** What {@link DebouncerOptions.onFlush} learns about the batch besides its items. */
-export interface FlushInfo {
+/**
+ * What {@link DebouncerOptions.onFlush} learns about the batch besides its items. It is an
+ * {@link AbortSource} of the batch's lease: hand it to `createChatLock`'s `run({ abortSource })` so
+ * no `AbortSignal` is created for a batch that is never aborted.
+ */
+export interface FlushInfo extends AbortSource {
   /** Stable id of the batch, the same on every delivery: key side effects on it to make them idempotent. */
   readonly batchId: string;
   /** 1 on the first delivery, more when the batch comes back after a failure or a crashed instance. */

@@ -4,8 +4,50 @@ import { type Logger } from '../logger/logger.js';
 import { withSpan } from '../telemetry/instruments.js';
 import { SpanNames } from '../telemetry/names.js';
 import { type DebounceBatch, type DebounceStore } from './debounce-store.js';
-import { type DebounceCodec, type DebouncerOptions, type FlushInfo } from './debouncer-options.js';
+import { type AbortListener } from '../lock/abort-source.js';
+import { type DeadLetterInfo, type DebounceCodec, type DebouncerOptions } from './debouncer-options.js';
 import { type LeaseKeeper } from './lease-keeper.js';
+
+/**
+ * The `FlushInfo` (and `DeadLetterInfo`) of one delivery: its abort side is the lease's, read through
+ * it so no AbortSignal is created unless the handler asks for `signal`. Methods on the prototype: one
+ * object per batch, no closures.
+ */
+class BatchInfo implements DeadLetterInfo {
+  readonly batchId: string;
+  readonly deliveries: number;
+  readonly dueAtMs: number;
+  readonly error: unknown;
+  readonly #lease: LeaseKeeper;
+
+  constructor(batch: DebounceBatch, lease: LeaseKeeper, error: unknown) {
+    this.batchId = batch.batchId;
+    this.deliveries = batch.deliveries;
+    this.dueAtMs = batch.dueAtMs;
+    this.error = error;
+    this.#lease = lease;
+  }
+
+  get signal(): AbortSignal {
+    return this.#lease.signal;
+  }
+
+  get isAborted(): boolean {
+    return this.#lease.isAborted;
+  }
+
+  get reason(): unknown {
+    return this.#lease.reason;
+  }
+
+  addAbortListener(listener: AbortListener): void {
+    this.#lease.addAbortListener(listener);
+  }
+
+  removeAbortListener(listener: AbortListener): void {
+    this.#lease.removeAbortListener(listener);
+  }
+}
 
 /** Everything {@link deliverBatch} needs from its debouncer. */
 export interface DeliveryContext<Item> {
@@ -42,16 +84,9 @@ export async function deliverBatch<Item>(
   onHandled?: () => void,
 ): Promise<void> {
   const { store, clock, log } = context;
-  const info: FlushInfo = {
-    batchId: batch.batchId,
-    deliveries: batch.deliveries,
-    dueAtMs: batch.dueAtMs,
-    get signal() {
-      return lease.signal;
-    },
-  };
+  const info = new BatchInfo(batch, lease, undefined);
   if (batch.deliveries > context.maxDeliveries) {
-    await deadLetter(batch, info, undefined, context, onHandled);
+    await deadLetter(batch, lease, undefined, context, onHandled);
     return;
   }
   // Lag of first deliveries only: a redelivery is late on purpose (retry delay, expired lease).
@@ -70,7 +105,7 @@ export async function deliverBatch<Item>(
     lease.stop();
     context.flushes.add(1, { outcome: 'failed' });
     if (batch.deliveries >= context.maxDeliveries) {
-      await deadLetter(batch, info, error, context, onHandled);
+      await deadLetter(batch, lease, error, context, onHandled);
       return;
     }
     const retryInMs = retryDelayFor(batch.deliveries, context.retryDelayMs, context.maxRetryDelayMs);
@@ -119,7 +154,7 @@ async function acknowledge<Item>(
 
 async function deadLetter<Item>(
   batch: DebounceBatch,
-  info: FlushInfo,
+  lease: LeaseKeeper,
   error: unknown,
   context: DeliveryContext<Item>,
   onHandled: (() => void) | undefined,
@@ -130,7 +165,7 @@ async function deadLetter<Item>(
     log.error({ ...fields, items: batch.items }, 'debounce batch dead-lettered after too many deliveries');
   } else {
     try {
-      await context.onDeadLetter(batch.key, batch.items, { ...info, error });
+      await context.onDeadLetter(batch.key, batch.items, new BatchInfo(batch, lease, error));
       log.warn(fields, 'debounce batch dead-lettered after too many deliveries');
     } catch (hookError) {
       log.error({ ...fields, hookError }, 'onDeadLetter failed; the batch stays in the store');

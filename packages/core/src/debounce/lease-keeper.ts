@@ -1,10 +1,14 @@
 import { type Clock, type TimerHandle } from '../clock/clock.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
+import { type AbortListener, type AbortSource } from '../lock/abort-source.js';
 import { type Logger } from '../logger/logger.js';
 import { type DebounceBatch, type DebounceStore } from './debounce-store.js';
 
-/** Keeps a claimed batch's lease alive while it is handled. */
-export interface LeaseKeeper {
+/**
+ * Keeps a claimed batch's lease alive while it is handled. As an {@link AbortSource} it aborts when
+ * the lease was lost or {@link LeaseKeeper.abort} was called; its `signal` is created only when read.
+ */
+export interface LeaseKeeper extends AbortSource {
   /** Aborted when the lease was lost or {@link LeaseKeeper.abort} was called. */
   readonly signal: AbortSignal;
   /** True once the store said the batch is no longer claimed under its id. */
@@ -46,6 +50,7 @@ class Lease implements LeaseKeeper {
   // Created on first read of `signal`: most handlers never look at it, and AbortControllers are not free.
   #controller: AbortController | undefined;
   #abortReason: { reason: unknown } | undefined;
+  #listeners: AbortListener[] | undefined;
   #leaseEndsAtMs: number;
   #timer: TimerHandle | undefined;
   #isStopped = false;
@@ -74,6 +79,24 @@ class Lease implements LeaseKeeper {
     return this.#isLost;
   }
 
+  get isAborted(): boolean {
+    return this.#abortReason !== undefined;
+  }
+
+  get reason(): unknown {
+    return this.#abortReason?.reason;
+  }
+
+  addAbortListener(listener: AbortListener): void {
+    if (this.#abortReason !== undefined) return;
+    (this.#listeners ??= []).push(listener);
+  }
+
+  removeAbortListener(listener: AbortListener): void {
+    const index = this.#listeners?.indexOf(listener) ?? -1;
+    if (index >= 0) this.#listeners?.splice(index, 1);
+  }
+
   stop(): void {
     this.#isStopped = true;
     this.context.clock.clearTimeout(this.#timer);
@@ -90,8 +113,18 @@ class Lease implements LeaseKeeper {
   }
 
   #abortWith(reason: unknown): void {
-    this.#abortReason ??= { reason };
+    if (this.#abortReason !== undefined) return;
+    this.#abortReason = { reason };
     this.#controller?.abort(reason);
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    for (const listener of listeners ?? []) {
+      try {
+        listener.handleEvent();
+      } catch (error) {
+        this.context.log.warn({ err: error, key: this.batch.key }, 'debounce abort listener failed');
+      }
+    }
   }
 
   #lose(message: string): void {

@@ -1,4 +1,5 @@
 import { type Clock, type TimerHandle } from '../clock/clock.js';
+import { type AbortSource } from '../lock/abort-source.js';
 import { LockLostError } from '../lock/lock-lost-error.js';
 import { type LockLease, type LockStore } from '../lock/lock-store.js';
 
@@ -14,8 +15,8 @@ export interface HoldSettings {
  * One turn's hold of a chat's lease, and the context its task sees. The task's `signal` is created on
  * first read (most turns finish without looking at it, and an AbortController plus a listener on the
  * caller's signal is a measurable part of a short turn); it aborts on the caller's abort or when the
- * lease is lost. The hold is its own listener on the caller's signal (`handleEvent`), so a hold
- * allocates no closures.
+ * lease is lost. The hold is its own listener on the caller's abort source (`handleEvent`), so a
+ * hold allocates no closures.
  */
 export class ChatHold {
   readonly chatId: string;
@@ -32,7 +33,7 @@ export class ChatHold {
   #validUntilMs: number;
   #controller: AbortController | undefined;
   readonly #key: string;
-  readonly #callerSignal: AbortSignal;
+  readonly #caller: AbortSource;
   readonly #settings: HoldSettings;
 
   constructor(
@@ -40,7 +41,7 @@ export class ChatHold {
     key: string,
     lease: LockLease,
     validUntilMs: number,
-    callerSignal: AbortSignal,
+    caller: AbortSource,
     settings: HoldSettings,
   ) {
     this.chatId = chatId;
@@ -48,7 +49,7 @@ export class ChatHold {
     this.lease = lease;
     this.fencingToken = lease.fencingToken;
     this.#validUntilMs = validUntilMs;
-    this.#callerSignal = callerSignal;
+    this.#caller = caller;
     this.#settings = settings;
   }
 
@@ -58,20 +59,20 @@ export class ChatHold {
     const controller = new AbortController();
     this.#controller = controller;
     if (this.lost !== undefined) controller.abort(this.lost);
-    else if (this.#callerSignal.aborted) controller.abort(this.#callerSignal.reason);
-    else if (!this.isFinished) this.#callerSignal.addEventListener('abort', this, { once: true });
+    else if (this.#caller.isAborted) controller.abort(this.#caller.reason);
+    else if (!this.isFinished) this.#caller.addAbortListener(this);
     return controller.signal;
   }
 
   /** The caller's signal aborted: pass it on. */
   handleEvent(): void {
-    this.#controller?.abort(this.#callerSignal.reason);
+    this.#controller?.abort(this.#caller.reason);
   }
 
   /** The task settled: stop listening to the caller. */
   finish(): void {
     this.isFinished = true;
-    if (this.#controller !== undefined) this.#callerSignal.removeEventListener('abort', this);
+    if (this.#controller !== undefined) this.#caller.removeAbortListener(this);
   }
 
   /**

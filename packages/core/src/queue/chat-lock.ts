@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import { parseOptions } from '../errors/parse-options.js';
-import { TimeoutError } from '../errors/subclasses.js';
+import { AbortedError, InvalidOptionsError, TimeoutError } from '../errors/subclasses.js';
+import { type AbortSource, abortSourceOf } from '../lock/abort-source.js';
 import { LockLostError } from '../lock/lock-lost-error.js';
 import { type LockLease, type LockStore } from '../lock/lock-store.js';
 import { ChatHold, type HoldSettings, RenewalSchedule } from './chat-hold.js';
@@ -43,6 +44,13 @@ export interface ChatTurnContext {
 export interface ChatLockRunOptions {
   /** Aborts the wait in the queue, the acquisition, and (through its context) the task. */
   signal?: AbortSignal;
+  /**
+   * Instead of `signal`: the same, from an {@link AbortSource} whose signal is created only when it is
+   * needed — to wait behind another turn of the chat, to retry the acquisition, or when the task reads
+   * its own `signal` and the source has not aborted (then the task's signal listens to the source
+   * without creating its signal). A debouncer's `FlushInfo` is one. Not together with `signal`.
+   */
+  abortSource?: AbortSource;
 }
 
 /** One turn at a time per chat: in this process through a keyed queue, across processes through a lease. */
@@ -134,15 +142,15 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
   const holding = async <T>(
     chatId: string,
     task: (turn: ChatTurnContext) => Promise<T>,
-    callerSignal: AbortSignal,
+    caller: AbortSource,
   ): Promise<T> => {
     const key = lockKey(chatId);
     let attemptAtMs = clock.now();
     let lease = await locks.acquire(key, { leaseMs });
     if (lease === undefined)
-      ({ lease, attemptAtMs } = await acquireAfterRetries(key, callerSignal, attemptAtMs));
+      ({ lease, attemptAtMs } = await acquireAfterRetries(key, caller.signal, attemptAtMs));
     // The lease counts from when it was asked for: the store's clock may be ahead of ours.
-    const hold = new ChatHold(chatId, key, lease, attemptAtMs + leaseMs, callerSignal, settings);
+    const hold = new ChatHold(chatId, key, lease, attemptAtMs + leaseMs, caller, settings);
     renewals.add(hold);
     let value: T | undefined;
     let failure: { error: unknown } | undefined;
@@ -175,7 +183,29 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
       task: (turn: ChatTurnContext) => Promise<T>,
       runOptions: ChatLockRunOptions = {},
     ): Promise<T> {
-      return queue.run(chatId, (signal) => holding(chatId, task, signal), { signal: runOptions.signal });
+      const source = runOptions.abortSource;
+      if (source === undefined) {
+        return queue.run(chatId, (signal) => holding(chatId, task, abortSourceOf(signal)), {
+          signal: runOptions.signal,
+        });
+      }
+      if (runOptions.signal !== undefined) {
+        return Promise.reject(
+          new InvalidOptionsError('ChatLock.run: give either signal or abortSource, not both'),
+        );
+      }
+      if (source.isAborted) {
+        return Promise.reject(
+          new AbortedError('The task was aborted before it started', { cause: source.reason }),
+        );
+      }
+      // The queue listens only while the task waits behind another turn of the chat: only then does
+      // the source's signal have to exist.
+      return queue.run(
+        chatId,
+        () => holding(chatId, task, source),
+        queue.pending(chatId) === 0 ? {} : { signal: source.signal },
+      );
     },
   };
 }
