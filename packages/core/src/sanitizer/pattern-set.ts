@@ -15,6 +15,8 @@ export interface CompiledPattern {
   readonly maxLength: number;
   /** Code units read around a match (look-arounds, `\b`, `^`), plus one. */
   readonly margin: number;
+  /** Length of the pattern's shortest anchor (`Infinity` without anchors: it scans the whole text). */
+  readonly shortestAnchor: number;
 }
 
 /** One match of a pattern in a view. */
@@ -31,13 +33,13 @@ interface ViewIndex {
   /** By anchor number: the patterns to run when it (or an anchor containing it) occurs. */
   readonly candidatesByAnchor: readonly (readonly CompiledPattern[])[];
   /**
-   * `windowPrefixes[pattern.index * anchorCount + anchorId]`: the length of the shortest anchor of that
-   * pattern that starts anchor `anchorId` (the anchor itself included), or 0 when none does. A match
-   * containing an anchor of the pattern that starts at a hit's position starts at most `maxLength`
-   * before that anchor's end; an anchor of the pattern inside the hit but not at its start is a hit of
-   * its own at its own position, so only these prefixes open windows.
+   * `opensWindow[pattern.index * anchorCount + anchorId]` is 1 when anchor `anchorId` starts with
+   * one of that pattern's anchors (itself included). Every match contains an anchor of the pattern,
+   * and at that anchor's position the scanner reports the longest anchor starting there, which starts
+   * with it; an anchor of the pattern inside a hit but not at its start is a hit of its own at its own
+   * position. So only these hits open windows.
    */
-  readonly windowPrefixes: Uint8Array;
+  readonly opensWindow: Uint8Array;
   readonly anchorCount: number;
   /** Scratch flags by anchor number: seen in the current view, and skipped after hostile repetition. */
   readonly seen: Uint8Array;
@@ -66,18 +68,14 @@ function indexView(patterns: readonly CompiledPattern[], patternCount: number): 
   // A match of a long anchor hides shorter anchors found inside it at the same place, so each anchor
   // also brings the patterns of every anchor it contains.
   const candidatesByAnchor: CompiledPattern[][] = [];
-  const windowPrefixes = new Uint8Array(patternCount * anchorCount);
+  const opensWindow = new Uint8Array(patternCount * anchorCount);
   anchors.forEach((anchor, id) => {
     const candidates = new Set<CompiledPattern>();
     for (const [other, list] of byAnchor) {
       if (!anchor.includes(other)) continue;
       for (const pattern of list) {
         candidates.add(pattern);
-        if (!anchor.startsWith(other)) continue;
-        const cell = pattern.index * anchorCount + id;
-        const previous = windowPrefixes[cell] ?? 0;
-        const prefix = Math.min(other.length, 255);
-        if (previous === 0 || prefix < previous) windowPrefixes[cell] = prefix;
+        if (anchor.startsWith(other)) opensWindow[pattern.index * anchorCount + id] = 1;
       }
     }
     candidatesByAnchor.push([...candidates]);
@@ -86,7 +84,7 @@ function indexView(patterns: readonly CompiledPattern[], patternCount: number): 
     unanchored,
     anchorScanner: anchors.length === 0 ? undefined : new AnchorScanner(anchors),
     candidatesByAnchor,
-    windowPrefixes,
+    opensWindow,
     anchorCount,
     seen: new Uint8Array(anchorCount),
     skipped: new Uint8Array(anchorCount),
@@ -114,6 +112,7 @@ export class PatternSet {
         windowExpression: new RegExp(definition.pattern.source, `${flags}g`),
         maxLength: bounds.maxLength,
         margin: bounds.context + 1,
+        shortestAnchor: Math.min(...(definition.anchors ?? []).map((anchor) => anchor.length)),
       };
     });
     this.isCandidate = new Uint8Array(compiled.length);
@@ -186,7 +185,7 @@ export class PatternSet {
     for (const pattern of candidates) {
       this.isCandidate[pattern.index] = 0;
       const matched =
-        isSaturated || !Number.isFinite(pattern.maxLength) || pattern.definition.anchors === undefined
+        isSaturated || !Number.isFinite(pattern.maxLength) || !Number.isFinite(pattern.shortestAnchor)
           ? pattern.expression.exec(text)?.[0]
           : matchInWindows(pattern, text, hits, hitCount, index);
       if (matched !== undefined) matches.push({ pattern, matched });
@@ -224,7 +223,7 @@ function matchInWindows(
   hitCount: number,
   index: ViewIndex,
 ): string | undefined {
-  const { maxLength, margin, windowExpression } = pattern;
+  const { maxLength, margin, windowExpression, shortestAnchor } = pattern;
   const length = text.length;
   const row = pattern.index * index.anchorCount;
   let windowStart = -1;
@@ -233,10 +232,12 @@ function matchInWindows(
     let start = 0;
     let end = 0;
     if (hit < hitCount) {
-      const prefix = index.windowPrefixes[row + (hits.anchorIds[hit] ?? 0)] ?? 0;
-      if (prefix === 0) continue;
+      if (index.opensWindow[row + (hits.anchorIds[hit] ?? 0)] !== 1) continue;
       const hitStart = hits.starts[hit] ?? 0;
-      start = Math.max(0, hitStart + prefix - maxLength - margin);
+      // The anchor of the pattern at the hit ends at least `shortestAnchor` after it, so the match
+      // starts at most `maxLength` before that; the same offset for every hit keeps window starts in
+      // the order of the hits, so windows merge in one pass.
+      start = Math.max(0, hitStart + shortestAnchor - maxLength - margin);
       end = Math.min(length, hitStart + maxLength + margin);
       if (windowStart < 0) {
         windowStart = start;

@@ -184,4 +184,22 @@ describe('window-limited matching', () => {
       { numRuns: 60 },
     );
   });
+
+  it('is exact when anchors of different lengths overlap (a short anchor inside a long one)', () => {
+    const extra: SanitizerPattern[] = [
+      { id: 'inside', pattern: /[a-z]{0,16}cd/, anchors: ['abcdefghij', 'cd'] },
+      { id: 'around', pattern: /(?:x{0,12}abcdefghij|cd[a-z ]{0,12})/, anchors: ['abcdefghij', 'cd'] },
+      { id: 'no anchors', pattern: /q{2,4}/, anchors: [] },
+    ].map((pattern) => ({ ...pattern, technique: 'tool-abuse', language: 'any', weight: 0.5 }));
+    const set = new PatternSet(extra);
+    const edgePieces = fc.constantFrom('abcdefghij', 'cd', 'y', 'yyyy', 'x', 'xxxx', ' ', 'qq', 'ab');
+    fc.assert(
+      fc.property(fc.array(edgePieces, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        const views = { words: text, symbols: text };
+        expect(viaWindows(set, views).sort()).toEqual(direct(extra, views).sort());
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
