@@ -1,6 +1,6 @@
 import { type AnyStateMachine } from 'xstate';
 import { systemClock } from '../clock/system-clock.js';
-import { currentContext, runWithContext } from '../context/context.js';
+import { type BotContext, currentContext, runWithContext } from '../context/context.js';
 import { createDebouncer, type FlushInfo } from '../debounce/index.js';
 import { MemoryDebounceStore } from '../debounce/memory-debounce-store.js';
 import { MemoryDedupeStore } from '../dedupe/memory-dedupe-store.js';
@@ -130,18 +130,16 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
     logger,
     onFlush: (chatId: string, queued: QueuedMessage[], info: FlushInfo) => {
       const first = queued[0];
-      const context = {
+      const messages = queued.map((item) => item.message);
+      // The whole context of the batch's first update: the pump that claimed the batch may run in
+      // another update's context, whose userId must not leak into this turn's log lines.
+      const context: Partial<BotContext> = {
         chatId,
+        userId: first?.message.userId,
         updateId: first?.message.updateKey ?? info.batchId,
-        ...(first?.traceId === undefined ? {} : { traceId: first.traceId }),
+        traceId: first?.traceId,
       };
-      return runWithContext(context, () =>
-        turns.runBatch(
-          chatId,
-          queued.map((item) => item.message),
-          info,
-        ),
-      );
+      return runWithContext(context, () => turns.runBatch(chatId, messages, info));
     },
   });
 

@@ -15,7 +15,7 @@ import {
 } from './debouncer-options.js';
 import { type DeliveryContext, deliverBatch } from './deliver-batch.js';
 import { type Debouncer, type DebouncerStopOptions } from './debouncer-types.js';
-import { type LeaseKeeper, keepLease } from './lease-keeper.js';
+import { type LeaseKeeper, type LeaseKeeperContext, keepLease } from './lease-keeper.js';
 
 /** Resolves when `signal` aborts; never when there is none. */
 function untilAbort(signal: AbortSignal | undefined): Promise<void> {
@@ -95,6 +95,8 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     }),
   };
 
+  const leases: LeaseKeeperContext = { store, clock, log, leaseMs };
+
   let phase: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
   let isAccepting = true;
   let stopping: Promise<void> | undefined;
@@ -141,7 +143,7 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     const previous = running.get(batch.key);
     // Our own batch came back (its lease ran out while we still handle it): keep handling it once.
     if (previous?.batchId === batch.batchId) return;
-    const lease = keepLease(batch, claimedAtMs, { store, clock, log, leaseMs });
+    const lease = keepLease(batch, claimedAtMs, leases);
     // The batch holds a concurrency slot until its handler is done; its ack runs without one, so
     // the next claim does not wait a round trip per batch.
     busySlots += 1;
@@ -152,23 +154,21 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
       busySlots -= 1;
       void pump();
     };
-    const done = (async () => {
-      if (previous !== undefined) await previous.done;
-      try {
-        await deliverBatch(batch, lease, delivery, releaseSlot);
-      } finally {
-        lease.stop();
-      }
-    })();
+    // deliverBatch never rejects and stops the lease itself; after the key's previous batch if any.
+    const done =
+      previous === undefined
+        ? deliverBatch(batch, lease, delivery, releaseSlot)
+        : previous.done.then(() => deliverBatch(batch, lease, delivery, releaseSlot));
     const entry: Running = { batchId: batch.batchId, done, lease };
     running.set(batch.key, entry);
     inFlight.add(done);
-    void done.finally(() => {
+    const cleanUp = (): void => {
       inFlight.delete(done);
       if (running.get(batch.key) === entry) running.delete(batch.key);
       if (isSlotHeld) releaseSlot();
       else void pump();
-    });
+    };
+    void done.then(cleanUp, cleanUp);
   };
 
   /**
@@ -210,6 +210,10 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     } catch (error) {
       log.warn({ err: error }, 'debounce claim failed; trying again');
       arm(clock.now() + pollMs);
+    } finally {
+      // In the same synchronous step as the loop's last check of isPumpRequested: a pump() asked for
+      // after that check starts a new run instead of setting a flag no run reads any more.
+      pumping = undefined;
     }
   };
 
@@ -223,9 +227,8 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
       isPumpRequested = true;
       return pumping;
     }
-    const run = pumpOnce().finally(() => {
-      pumping = undefined;
-    });
+    // pumpOnce always awaits before it ends, so `pumping` is set before its finally clears it.
+    const run = pumpOnce();
     pumping = run;
     return run;
   };

@@ -64,6 +64,13 @@ export interface DeliveryContext<Item> {
   readonly flushLag: Histogram;
 }
 
+const settledVoid: Promise<void> = Promise.resolve();
+
+/** `value` as a promise: the same promise when it is one, one shared resolved promise for `undefined`. */
+function asPromise(value: Promise<void> | void): Promise<void> {
+  return value === undefined ? settledVoid : Promise.resolve(value);
+}
+
 /** Wait before delivery `deliveries + 1` of a batch that failed: exponential, capped. */
 export function retryDelayFor(deliveries: number, retryDelayMs: number, maxRetryDelayMs: number): number {
   return Math.min(maxRetryDelayMs, retryDelayMs * 2 ** Math.min(30, Math.max(0, deliveries - 1)));
@@ -72,7 +79,8 @@ export function retryDelayFor(deliveries: number, retryDelayMs: number, maxRetry
 /**
  * Delivers one claimed batch: `onFlush` with the decoded items, then `ack`. A failure shortens the
  * lease to the retry delay so the batch comes back (same `batchId`); after `maxDeliveries` the batch
- * is dead-lettered. Never throws: every outcome is logged and counted.
+ * is dead-lettered. Never throws: every outcome is logged and counted. Stops `lease` renewing
+ * before it resolves.
  *
  * @param onHandled - called once the handler's work is over and only the `ack` remains (the
  *   debouncer frees the batch's concurrency slot then; the ack needs no slot)
@@ -83,54 +91,62 @@ export async function deliverBatch<Item>(
   context: DeliveryContext<Item>,
   onHandled?: () => void,
 ): Promise<void> {
-  const { store, clock, log } = context;
-  const info = new BatchInfo(batch, lease, undefined);
-  if (batch.deliveries > context.maxDeliveries) {
-    await deadLetter(batch, lease, undefined, context, onHandled);
-    return;
-  }
-  // Lag of first deliveries only: a redelivery is late on purpose (retry delay, expired lease).
-  if (batch.deliveries === 1) context.flushLag.record(Math.max(0, clock.now() - batch.dueAtMs));
   try {
-    const items = batch.items.map((text) => context.codec.decode(text));
-    const attributes = {
-      'botkeel.debounce.items': items.length,
-      'botkeel.debounce.deliveries': batch.deliveries,
-      'botkeel.debounce.batch_id': batch.batchId,
-    };
-    await withSpan(SpanNames.debounceFlush, attributes, async () => {
-      await context.onFlush(batch.key, items, info);
-    });
-  } catch (error) {
-    lease.stop();
-    context.flushes.add(1, { outcome: 'failed' });
-    if (batch.deliveries >= context.maxDeliveries) {
-      await deadLetter(batch, lease, error, context, onHandled);
+    const { store, clock, log } = context;
+    const info = new BatchInfo(batch, lease, undefined);
+    if (batch.deliveries > context.maxDeliveries) {
+      await deadLetter(batch, lease, undefined, context, onHandled);
       return;
     }
-    const retryInMs = retryDelayFor(batch.deliveries, context.retryDelayMs, context.maxRetryDelayMs);
-    log.warn(
-      { err: error, key: batch.key, batchId: batch.batchId, deliveries: batch.deliveries, retryInMs },
-      'debounce flush failed; the batch will be delivered again',
-    );
-    await store.extendLease(batch.key, batch.batchId, retryInMs, clock.now()).catch((renewError: unknown) => {
-      log.warn(
-        { err: renewError, key: batch.key, batchId: batch.batchId },
-        'could not schedule the retry; the lease runs out',
+    // Lag of first deliveries only: a redelivery is late on purpose (retry delay, expired lease).
+    if (batch.deliveries === 1) context.flushLag.record(Math.max(0, clock.now() - batch.dueAtMs));
+    try {
+      const items = batch.items.map((text) => context.codec.decode(text));
+      const attributes = {
+        'botkeel.debounce.items': items.length,
+        'botkeel.debounce.deliveries': batch.deliveries,
+        'botkeel.debounce.batch_id': batch.batchId,
+      };
+      // The handler's own promise is the span's: no async wrapper (and its promise) per batch.
+      await withSpan(SpanNames.debounceFlush, attributes, () =>
+        asPromise(context.onFlush(batch.key, items, info)),
       );
-    });
-    return;
+    } catch (error) {
+      lease.stop();
+      context.flushes.add(1, { outcome: 'failed' });
+      if (batch.deliveries >= context.maxDeliveries) {
+        await deadLetter(batch, lease, error, context, onHandled);
+        return;
+      }
+      const retryInMs = retryDelayFor(batch.deliveries, context.retryDelayMs, context.maxRetryDelayMs);
+      log.warn(
+        { err: error, key: batch.key, batchId: batch.batchId, deliveries: batch.deliveries, retryInMs },
+        'debounce flush failed; the batch will be delivered again',
+      );
+      await store
+        .extendLease(batch.key, batch.batchId, retryInMs, clock.now())
+        .catch((renewError: unknown) => {
+          log.warn(
+            { err: renewError, key: batch.key, batchId: batch.batchId },
+            'could not schedule the retry; the lease runs out',
+          );
+        });
+      return;
+    }
+    lease.stop();
+    if (lease.isLost) {
+      context.flushes.add(1, { outcome: 'lease-lost' });
+      log.warn(
+        { key: batch.key, batchId: batch.batchId },
+        'debounce batch handled after its lease was lost; not acked',
+      );
+      return;
+    }
+    await acknowledge(batch, context, 'acked', onHandled);
+  } finally {
+    // Every path stops renewing the lease (idempotent): acked, retried, dead-lettered or lost.
+    lease.stop();
   }
-  lease.stop();
-  if (lease.isLost) {
-    context.flushes.add(1, { outcome: 'lease-lost' });
-    log.warn(
-      { key: batch.key, batchId: batch.batchId },
-      'debounce batch handled after its lease was lost; not acked',
-    );
-    return;
-  }
-  await acknowledge(batch, context, 'acked', onHandled);
 }
 
 async function acknowledge<Item>(
