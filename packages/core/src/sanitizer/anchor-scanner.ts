@@ -30,7 +30,9 @@ export class AnchorScanner {
    * only where the bit set passes; every candidate is confirmed, so a hash collision costs a
    * comparison, never a wrong hit).
    */
-  private readonly byTrigram: Int32Array[] = [];
+  private readonly trigramIds: Int32Array;
+  /** `trigramIds[trigramStarts[hash] … trigramStarts[hash + 1])`: the anchors with that hash. */
+  private readonly trigramStarts = new Int32Array(0x10000 + 1);
   /** Two-unit anchors by the hash of their units. */
   private readonly byBigram = new Map<number, Int32Array>();
   /** One-unit anchors by their code unit. */
@@ -84,15 +86,16 @@ export class AnchorScanner {
       this.trigrams[hash >>> 5] = (this.trigrams[hash >>> 5] ?? 0) | (1 << (hash & 31));
     }
     for (const [hash, list] of bigramLists) this.byBigram.set(hash, Int32Array.from(list));
-    for (let hash = 0; hash < 0x10000; hash += 1) {
-      const trigramList = trigramLists.get(hash);
-      this.byTrigram.push(
-        trigramList === undefined
-          ? noIds
-          : Int32Array.from(
-              trigramList.sort((left, right) => (anchors[right]?.length ?? 0) - (anchors[left]?.length ?? 0)),
-            ),
-      );
+    // Packed lists (compressed rows): counts per hash, running sums, then the ids of each list in
+    // place. Only the hashes that have anchors are visited, so a scanner is cheap to build.
+    const starts = this.trigramStarts;
+    for (const [hash, list] of trigramLists) starts[hash + 1] = list.length;
+    for (let hash = 0; hash < 0x10000; hash += 1)
+      starts[hash + 1] = (starts[hash + 1] ?? 0) + (starts[hash] ?? 0);
+    this.trigramIds = new Int32Array(starts[0x10000] ?? 0);
+    for (const [hash, list] of trigramLists) {
+      list.sort((left, right) => (anchors[right]?.length ?? 0) - (anchors[left]?.length ?? 0));
+      this.trigramIds.set(list, starts[hash] ?? 0);
     }
   }
 
@@ -135,10 +138,19 @@ export class AnchorScanner {
       if (third >= 0) {
         const hash = trigramHash(first, second, third);
         if ((((trigrams[hash >>> 5] ?? 0) >>> (hash & 31)) & 1) === 1) {
-          const list = this.byTrigram[hash] ?? noIds;
-          for (let at = 0; at < list.length; at += 1) {
-            const id = list[at] ?? 0;
-            if ((skipped === undefined || skipped[id] !== 1) && this.startsAt(text, id, index, length)) {
+          const { trigramIds, anchorStarts, anchorLengths, units } = this;
+          const listEnd = this.trigramStarts[hash + 1] ?? 0;
+          for (let at = this.trigramStarts[hash] ?? 0; at < listEnd; at += 1) {
+            const id = trigramIds[at] ?? 0;
+            if (skipped !== undefined && skipped[id] === 1) continue;
+            const anchorLength = anchorLengths[id] ?? 0;
+            if (index + anchorLength > length) continue;
+            const start = anchorStarts[id] ?? 0;
+            let offset = 0;
+            while (offset < anchorLength && text.charCodeAt(index + offset) === units[start + offset]) {
+              offset += 1;
+            }
+            if (offset === anchorLength) {
               this.foundId = id;
               return index;
             }
