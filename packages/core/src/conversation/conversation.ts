@@ -252,104 +252,103 @@ export function createConversation<TMachine extends AnyStateMachine>(
     }
   };
 
+  /** One turn, its metrics recorded as it settles (in this async function: no promise more per turn). */
   const run = async (
     threadId: string,
     events: readonly ConversationEvent<TMachine>[],
     signal: AbortSignal | undefined,
     turnId: string | undefined,
   ): Promise<TurnResult<TMachine>> => {
-    const deadlineMs = clock.now() + settleTimeoutMs;
-    throwIfAborted(signal);
-    const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
-    throwIfAborted(signal);
-    const snapshot = restorableSnapshot(threadId, checkpoint, restoreContext);
-    const input = checkpoint === undefined ? options.input?.(threadId) : undefined;
-    // The pure path first; a turn it cannot run (or a snapshot it cannot restore) goes to an actor.
-    let actor: Actor<TMachine> | undefined;
-    const lightStart = lightTurn.begin(snapshot, input);
-    if (lightStart === undefined) actor = restoreActor(threadId, checkpoint, snapshot, input, restoreContext);
-    const start = lightStart ?? snapshotOf(actor as Actor<TMachine>);
-
-    const saved = turnId === undefined ? undefined : findTurnRecord(checkpoint?.snapshot, turnId);
-    if (saved !== undefined && checkpoint !== undefined) return replay(threadId, checkpoint, start, saved);
-    const wasHandedOff = isInHandoff(start, handoffState);
-    // A finished conversation (handed off or in another final state) takes no events: nothing to save.
-    const wasFinished = checkpoint !== undefined && start.status !== 'active';
-    const escalate = (events as readonly { type: string; reason?: unknown }[]).find(
-      (event) => event.type === 'ESCALATE',
-    );
-    if (wasFinished && !wasHandedOff && escalate !== undefined && checkpoint !== undefined) {
-      return escalateFinished(threadId, checkpoint, start, escalate.reason, signal, turnId);
-    }
-
-    let outcome = actor === undefined ? runLight(start, events, signal) : undefined;
-    if (outcome === undefined) {
-      actor ??= restoreActor(threadId, checkpoint, snapshot, input, restoreContext);
-      outcome = await runOnActor(threadId, actor, events, signal, deadlineMs);
-    }
-    const { finalSnapshot, persisted, emitted } = outcome;
-
-    const isHandedOff = isInHandoff(finalSnapshot, handoffState);
-    let escalation: ConversationEscalation | undefined;
-    const escalated = emitted.find((event) => event.type === 'escalation') as
-      { reason?: unknown } | undefined;
-    if (escalated !== undefined) escalation = { reason: String(escalated.reason) };
-    else if (isHandedOff && !wasHandedOff) escalation = { reason: 'handoff-state-reached' };
-
-    let version = checkpoint?.version ?? 0;
-    if (!wasFinished) {
+    const startedAtMs = clock.now();
+    let recorded = 'completed';
+    try {
+      const deadlineMs = clock.now() + settleTimeoutMs;
       throwIfAborted(signal);
-      const record =
-        turnId === undefined ? undefined : { id: turnId, replies: emitted.filter(isReply), escalation };
-      const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
-        checkpoints.save(threadId, withTurnRecord(persisted, checkpoint?.snapshot, record), {
-          expectedVersion: checkpoint?.version ?? 0,
-          machineVersion,
-          nowMs: clock.now(),
-          ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
-        }),
-      );
-      version = saved.version;
-    }
-    if (escalation !== undefined) escalationCounter.add(1, { reason: escalation.reason });
+      const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
+      throwIfAborted(signal);
+      const snapshot = restorableSnapshot(threadId, checkpoint, restoreContext);
+      const input = checkpoint === undefined ? options.input?.(threadId) : undefined;
+      // The pure path first; a turn it cannot run (or a snapshot it cannot restore) goes to an actor.
+      let actor: Actor<TMachine> | undefined;
+      const lightStart = lightTurn.begin(snapshot, input);
+      if (lightStart === undefined)
+        actor = restoreActor(threadId, checkpoint, snapshot, input, restoreContext);
+      const start = lightStart ?? snapshotOf(actor as Actor<TMachine>);
 
-    return {
-      threadId,
-      version,
-      machineVersion,
-      state: finalSnapshot.value,
-      context: finalSnapshot.context as ContextFrom<TMachine>,
-      status: finalSnapshot.status === 'done' ? 'done' : 'active',
-      isHandedOff,
-      replies: emitted.filter(isReply),
-      escalation,
-      emitted: emitted,
-    };
+      const saved = turnId === undefined ? undefined : findTurnRecord(checkpoint?.snapshot, turnId);
+      if (saved !== undefined && checkpoint !== undefined) return replay(threadId, checkpoint, start, saved);
+      const wasHandedOff = isInHandoff(start, handoffState);
+      // A finished conversation (handed off or in another final state) takes no events: nothing to save.
+      const wasFinished = checkpoint !== undefined && start.status !== 'active';
+      const escalate = (events as readonly { type: string; reason?: unknown }[]).find(
+        (event) => event.type === 'ESCALATE',
+      );
+      if (wasFinished && !wasHandedOff && escalate !== undefined && checkpoint !== undefined) {
+        return await escalateFinished(threadId, checkpoint, start, escalate.reason, signal, turnId);
+      }
+
+      let outcome = actor === undefined ? runLight(start, events, signal) : undefined;
+      if (outcome === undefined) {
+        actor ??= restoreActor(threadId, checkpoint, snapshot, input, restoreContext);
+        outcome = await runOnActor(threadId, actor, events, signal, deadlineMs);
+      }
+      const { finalSnapshot, persisted, emitted } = outcome;
+
+      const isHandedOff = isInHandoff(finalSnapshot, handoffState);
+      let escalation: ConversationEscalation | undefined;
+      const escalated = emitted.find((event) => event.type === 'escalation') as
+        { reason?: unknown } | undefined;
+      if (escalated !== undefined) escalation = { reason: String(escalated.reason) };
+      else if (isHandedOff && !wasHandedOff) escalation = { reason: 'handoff-state-reached' };
+
+      let version = checkpoint?.version ?? 0;
+      if (!wasFinished) {
+        throwIfAborted(signal);
+        const record =
+          turnId === undefined ? undefined : { id: turnId, replies: emitted.filter(isReply), escalation };
+        const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
+          checkpoints.save(threadId, withTurnRecord(persisted, checkpoint?.snapshot, record), {
+            expectedVersion: checkpoint?.version ?? 0,
+            machineVersion,
+            nowMs: clock.now(),
+            ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
+          }),
+        );
+        version = saved.version;
+      }
+      if (escalation !== undefined) escalationCounter.add(1, { reason: escalation.reason });
+
+      return {
+        threadId,
+        version,
+        machineVersion,
+        state: finalSnapshot.value,
+        context: finalSnapshot.context as ContextFrom<TMachine>,
+        status: finalSnapshot.status === 'done' ? 'done' : 'active',
+        isHandedOff,
+        replies: emitted.filter(isReply),
+        escalation,
+        emitted: emitted,
+      };
+    } catch (error) {
+      const code = BotkeelError.isInstance(error) ? error.code : 'INTERNAL';
+      if (code === 'VERSION_CONFLICT') conflictCounter.add(1);
+      recorded = code.toLowerCase();
+      throw error;
+    } finally {
+      turnCounter.add(1, { outcome: recorded });
+      turnDuration.record(clock.now() - startedAtMs);
+    }
   };
 
   const turn = (
     threadId: string,
     events: readonly ConversationEvent<TMachine>[],
     turnOptions: TurnOptions = {},
-  ): Promise<TurnResult<TMachine>> => {
-    const startedAtMs = clock.now();
-    return withSpan(SpanNames.turn, { 'botkeel.events': events.length }, () =>
+  ): Promise<TurnResult<TMachine>> =>
+    withSpan(SpanNames.turn, { 'botkeel.events': events.length }, () =>
       run(threadId, events, turnOptions.signal, turnOptions.turnId),
-    ).then(
-      (result) => {
-        turnCounter.add(1, { outcome: 'completed' });
-        turnDuration.record(clock.now() - startedAtMs);
-        return result;
-      },
-      (error: unknown) => {
-        const code = BotkeelError.isInstance(error) ? error.code : 'INTERNAL';
-        if (code === 'VERSION_CONFLICT') conflictCounter.add(1);
-        turnCounter.add(1, { outcome: code.toLowerCase() });
-        turnDuration.record(clock.now() - startedAtMs);
-        throw error;
-      },
     );
-  };
 
   const reset = async (threadId: string, resetOptions: TurnOptions = {}): Promise<number> => {
     throwIfAborted(resetOptions.signal);
