@@ -1,20 +1,23 @@
 /**
  * Postgres dedupe claims/s: Botkeel's PostgresDedupeStore from Node against `pgbench` running the
- * same `INSERT … ON CONFLICT (key) DO UPDATE … WHERE … RETURNING` at the same number of clients, in
- * the same run (alternating rounds, best of each), plus a plain `pg` pool issuing the same SQL, a
- * check that every contended key has exactly one winner, and checkpoint save+load round trips/s.
- * Both sides run with the same `synchronous_commit` (the server's setting, read at start and passed to
- * every Node pool and to pgbench with `-c synchronous_commit=…`), the same number of connections
- * (Node pool max = client count), the same key shape (a prefix, the client number and a random
- * 64-bit number: every claim inserts a new key at a random place in the index) and the same round
- * length; pgbench in `-M extended` mode, the protocol `pg` uses for parameterised queries. Each side
- * is warmed up first (Node's JIT, the server's caches). Every round prints the load average, and
- * Node's CPU time per claim (user + system of this process).
+ * same `INSERT … ON CONFLICT (key) DO UPDATE … WHERE … RETURNING` on the same number of connections,
+ * in the same run (alternating rounds, best of each and per-round ratios), plus a plain `pg` pool
+ * issuing the same SQL, checks that every contended key has exactly one winner, and checkpoint
+ * save+load round trips/s. Both sides run with the same `synchronous_commit` (the server's setting,
+ * read at start and passed to every Node pool and to pgbench with `-c synchronous_commit=…`), the
+ * same number of connections (Node pool min = max = connections, pgbench `-c`), the same key shape (a
+ * prefix, the caller number and a random 64-bit number: every claim inserts a new key at a random
+ * place in the index) and the same round length; pgbench in `-M extended` mode, the unnamed-statement
+ * protocol `pg` and the store use. Each side is warmed up first (Node's JIT, the server's caches).
+ * Every round prints the load average, and the client's CPU time per claim (user + system of this
+ * process; pgbench's from GNU time).
  *
- * The store coalesces the claims made in one event-loop turn into one statement (`INSERT … SELECT
- * FROM unnest(…) ON CONFLICT …`), so with N callers in flight Node sends fewer, larger statements than
- * pgbench's one per claim; the table shows the claims per statement (pool checkouts). With 1 client
- * there is one caller in flight, so every statement carries one claim, exactly like `pgbench -c 1`.
+ * Setups: 1 caller on 1 connection (statement for statement `pgbench -c 1`); 16 and 64 callers in
+ * flight on ONE connection (webhook traffic on a small pool; pgbench cannot have more callers than
+ * connections, so it runs `-c 1`); 16 callers on 16 connections. The store coalesces the claims made
+ * in one event-loop turn into one statement (`INSERT … SELECT FROM unnest(…) ON CONFLICT …`), so with
+ * N callers in flight Node sends fewer, larger statements than pgbench's one per claim; the table
+ * shows the claims per statement (statements counted on the pool's clients).
  *
  * Run: cd bench && TSX_TSCONFIG_PATH=../tsconfig.json node --expose-gc --import tsx postgres.bench.ts
  * Needs the shared test server (BOTKEEL_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test)
@@ -48,7 +51,18 @@ const url = process.env.BOTKEEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.
 const target = new URL(url);
 const schema = `bk_bench_${randomBytes(4).toString('hex')}`;
 const table = `"${schema}"."botkeel_dedupe"`;
-const clientCounts = [1, 16];
+/**
+ * Connections (pool size, pgbench `-c`) and callers in flight. One caller on one connection is
+ * statement for statement the same work as `pgbench -c 1`; many callers on one connection is what
+ * webhook traffic gives a small pool (pgbench cannot have more callers than connections, so it runs
+ * `-c 1`); 16 on 16 is the many-connections case.
+ */
+const setups: readonly { connections: number; callers: number }[] = [
+  { connections: 1, callers: 1 },
+  { connections: 1, callers: 16 },
+  { connections: 1, callers: 64 },
+  { connections: 16, callers: 16 },
+];
 const roundSeconds = 2;
 const rounds = 6;
 const leaseMs = 60_000;
@@ -180,6 +194,51 @@ async function withPool<T>(clients: number, work: (pool: PostgresPool) => Promis
   }
 }
 
+/**
+ * Counts the statements sent on `pool`'s clients (the store keeps a client across back-to-back
+ * batches, so pool checkouts would undercount them).
+ */
+function countStatements(pool: PostgresPool): () => number {
+  let statements = 0;
+  const counted = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => {
+    if (counted.has(client)) return;
+    counted.add(client);
+    const query = client.query.bind(client) as (...values: unknown[]) => unknown;
+    client.query = ((...values: unknown[]) => {
+      statements += 1;
+      return query(...values);
+    }) as typeof client.query;
+  });
+  return () => statements;
+}
+
+/**
+ * 100 keys, each claimed by 64 concurrent callers split over two stores (two app instances) on a
+ * pool of ONE connection each: every key must have exactly one winner, across both stores'
+ * batches.
+ */
+async function exactlyOneWinnerPerKeyOnOneConnection(): Promise<string> {
+  return withPool(1, (first) =>
+    withPool(1, async (second) => {
+      const stores = [first, second].map((pool) => new PostgresDedupeStore({ pool, schema }));
+      const keys = 100;
+      const claimers = 64;
+      let violations = 0;
+      for (let key = 0; key < keys; key += 1) {
+        const results = await Promise.all(
+          Array.from({ length: claimers }, (_, caller) =>
+            (stores[caller % 2] as PostgresDedupeStore).claim(`one-connection:${key}`, { leaseMs }),
+          ),
+        );
+        if (results.filter((result) => result === 'claimed').length !== 1) violations += 1;
+      }
+      if (violations > 0) throw new Error(`${violations} contended keys did not have exactly one winner`);
+      return `${keys} keys × ${claimers} concurrent claimers over 2 stores with 1 connection each: exactly one 'claimed' per key`;
+    }),
+  );
+}
+
 async function exactlyOneWinnerPerKey(): Promise<string> {
   return withPool(16, async (pool) => {
     const store = new PostgresDedupeStore({ pool, schema });
@@ -231,43 +290,54 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
     );
 
     const lines = [
-      '| clients | Botkeel PostgresDedupeStore claims/s | plain `pg` pool, same SQL | pgbench tps, same SQL | Botkeel / pgbench (best of each) | Botkeel / pgbench per round (min–max, median) | client CPU per claim: Botkeel / plain `pg` / pgbench (median) | load average per round |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| connections | callers in flight | Botkeel PostgresDedupeStore claims/s | plain `pg` pool, same SQL | pgbench tps, same SQL | Botkeel / pgbench (best of each) | Botkeel / pgbench per round (min–max, median) | plain `pg` / pgbench per round (median) | client CPU per claim: Botkeel / plain `pg` / pgbench (median) | load average per round |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     const detail = [
-      '| clients | round | Botkeel claims/s (CPU µs/claim; claims per statement) | plain `pg` (CPU µs/claim) | pgbench tps (CPU µs/claim) | Botkeel / pgbench | load average |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| connections | callers | round | Botkeel claims/s (CPU µs/claim; claims per statement) | plain `pg` (CPU µs/claim) | pgbench tps (CPU µs/claim) | Botkeel / pgbench | load average |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
-    for (const clients of clientCounts) {
+    for (const { connections, callers } of setups) {
       const claimWithStore = async (seconds?: number): Promise<Rate> =>
-        withPool(clients, async (pool) => {
+        withPool(connections, async (pool) => {
           const store = new PostgresDedupeStore({ pool, schema });
-          let statements = 0;
-          pool.on('acquire', () => {
-            statements += 1;
-          });
+          const statements = countStatements(pool);
+          let notClaimed = 0;
           const rate = await measure(
-            clients,
-            (worker) => store.claim(randomKey('node', worker), { leaseMs }),
-            seconds,
-          );
-          return { ...rate, callsPerStatement: (rate.calls ?? 0) / Math.max(1, statements) };
-        });
-      const claimWithPlainPool = async (seconds?: number): Promise<Rate> =>
-        withPool(clients, (pool) =>
-          measure(
-            clients,
-            (worker) => {
-              const now = Date.now();
-              return pool.query(claimSql, [randomKey('plain', worker), now + leaseMs, now]);
+            callers,
+            async (worker) => {
+              // Every key is new: anything but 'claimed' is a wrong answer.
+              if ((await store.claim(randomKey('node', worker), { leaseMs })) !== 'claimed') notClaimed += 1;
             },
             seconds,
-          ),
-        );
+          );
+          if (notClaimed > 0) throw new Error(`${notClaimed} claims of new keys were not 'claimed'`);
+          return { ...rate, callsPerStatement: (rate.calls ?? 0) / Math.max(1, statements()) };
+        });
+      const claimWithPlainPool = async (seconds?: number): Promise<Rate> =>
+        withPool(connections, async (pool) => {
+          let notClaimed = 0;
+          const rate = await measure(
+            callers,
+            async (worker) => {
+              const now = Date.now();
+              // The same check as the store's side: a new key is always inserted (one row back).
+              const { rowCount } = await pool.query(claimSql, [
+                randomKey('plain', worker),
+                now + leaseMs,
+                now,
+              ]);
+              if (rowCount !== 1) notClaimed += 1;
+            },
+            seconds,
+          );
+          if (notClaimed > 0) throw new Error(`${notClaimed} plain claims of new keys inserted nothing`);
+          return rate;
+        });
       // Warm-up: Node's JIT and the server's caches, not measured.
       await claimWithStore(1);
       await claimWithPlainPool(1);
-      await pgbench(clients, scriptPath, 1);
+      await pgbench(connections, scriptPath, 1);
       const results: { ours: Rate; plain: Rate; theirs: Rate; load: string }[] = [];
       for (let round = 0; round < rounds; round += 1) {
         const result: Partial<(typeof results)[number]> = {};
@@ -279,7 +349,7 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
             result.plain = await claimWithPlainPool();
           },
           async () => {
-            result.theirs = await pgbench(clients, scriptPath);
+            result.theirs = await pgbench(connections, scriptPath);
           },
         ];
         // Rotate who goes first each round, so no side always meets the same state of the server.
@@ -292,20 +362,22 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
           throw new Error('round incomplete');
         results.push({ ours, plain, theirs, load: loadAverage() });
         detail.push(
-          `| ${clients} | ${round + 1} | ${ours.perSecond.toFixed(0)} (${(ours.cpuMicros ?? 0).toFixed(0)}; ${(ours.callsPerStatement ?? 1).toFixed(1)}) | ${plain.perSecond.toFixed(0)} (${(plain.cpuMicros ?? 0).toFixed(0)}) | ${theirs.perSecond.toFixed(0)} (${theirs.cpuMicros?.toFixed(0) ?? '?'}) | ${(ours.perSecond / theirs.perSecond).toFixed(2)}× | ${loadAverage()} |`,
+          `| ${connections} | ${callers} | ${round + 1} | ${ours.perSecond.toFixed(0)} (${(ours.cpuMicros ?? 0).toFixed(0)}; ${(ours.callsPerStatement ?? 1).toFixed(1)}) | ${plain.perSecond.toFixed(0)} (${(plain.cpuMicros ?? 0).toFixed(0)}) | ${theirs.perSecond.toFixed(0)} (${theirs.cpuMicros?.toFixed(0) ?? '?'}) | ${(ours.perSecond / theirs.perSecond).toFixed(2)}× | ${loadAverage()} |`,
         );
       }
       const best = (pick: (result: (typeof results)[number]) => Rate) =>
         Math.max(...results.map((result) => pick(result).perSecond));
       const ratios = results.map((result) => result.ours.perSecond / result.theirs.perSecond);
+      const plainRatios = results.map((result) => result.plain.perSecond / result.theirs.perSecond);
       const ours = best((result) => result.ours);
       const theirs = best((result) => result.theirs);
       lines.push(
-        `| ${clients} | ${ours.toFixed(0)} | ${best((result) => result.plain).toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / theirs).toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×, ${median(ratios).toFixed(2)}× | ${cpuMedian(results.map((result) => result.ours))} / ${cpuMedian(results.map((result) => result.plain))} / ${cpuMedian(results.map((result) => result.theirs))} | ${results.map((result) => result.load).join(', ')} |`,
+        `| ${connections} | ${callers} | ${ours.toFixed(0)} | ${best((result) => result.plain).toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / theirs).toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×, ${median(ratios).toFixed(2)}× | ${median(plainRatios).toFixed(2)}× | ${cpuMedian(results.map((result) => result.ours))} / ${cpuMedian(results.map((result) => result.plain))} / ${cpuMedian(results.map((result) => result.theirs))} | ${results.map((result) => result.load).join(', ')} |`,
       );
     }
 
     const winners = await exactlyOneWinnerPerKey();
+    const winnersOnOneConnection = await exactlyOneWinnerPerKeyOnOneConnection();
     const checkpointRate = await withPool(16, (pool) => {
       const store = new PostgresCheckpointStore({ pool, schema, historyLimit: 10 });
       const versions = new Map<number, number>();
@@ -321,11 +393,13 @@ INSERT INTO ${table} AS current (key, state, lease_until, expires_at)
     });
 
     console.log(
-      `PostgreSQL ${serverVersion}, synchronous_commit=${synchronousCommit} on both sides; Node ${process.version}; rounds of ${roundSeconds} s, ${rounds} per client count\n`,
+      `PostgreSQL ${serverVersion}, synchronous_commit=${synchronousCommit} on both sides; Node ${process.version}; rounds of ${roundSeconds} s, ${rounds} per setup\n`,
     );
     console.log(lines.join('\n'));
     console.log(`\n${detail.join('\n')}`);
-    console.log(`\nCorrectness: ${winners}.`);
+    console.log(
+      `\nCorrectness: ${winners}; ${winnersOnOneConnection}; every measured claim of a new key answered 'claimed'.`,
+    );
     console.log(
       `\n| workload | Botkeel PostgresCheckpointStore |\n| --- | ---: |\n| load + save (version CAS, prune to 10), 16 clients, one thread each | ${checkpointRate.perSecond.toFixed(0)} round trips/s (Node CPU ${(checkpointRate.cpuMicros ?? 0).toFixed(0)} µs each) |`,
     );
