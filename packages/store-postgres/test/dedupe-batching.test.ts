@@ -273,6 +273,39 @@ describe('PostgresDedupeStore batches the claims of one event-loop turn', () => 
     expect(await store.claim('reuse:0', { leaseMs: 60_000 })).toBe('duplicate');
   });
 
+  it('gives its client to others waiting for the pool while one caller claims back to back', async () => {
+    const pool = await createPool({
+      connectionString: testDatabaseUrl,
+      min: 1,
+      max: 1,
+      connectionTimeoutMs: 2_000,
+    });
+    opened.push(pool);
+    const store = new PostgresDedupeStore({ pool, schema: database.schema });
+    let isDone = false;
+    let claims = 0;
+    const flowing = (async () => {
+      for (let index = 0; !isDone; index += 1) {
+        await store.claim(`fair:${index}`, { leaseMs: 60_000 });
+        claims += 1;
+      }
+    })();
+    try {
+      while (claims < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Each waits for the pool's only client, which the claim loop would keep forever if it never
+      // gave it back: they would fail with TIMEOUT after 2 s.
+      for (let index = 0; index < 5; index += 1) {
+        const before = claims;
+        await store.complete(`fair:${index}`, { ttlMs: 60_000 });
+        expect(claims - before).toBeLessThan(50);
+      }
+    } finally {
+      isDone = true;
+      await flowing;
+    }
+    expect(await store.claim('fair:0', { leaseMs: 60_000 })).toBe('duplicate');
+  });
+
   it('closes while claims flow: close resolves, and claims after it fail with STORE_UNAVAILABLE', async () => {
     const { pool } = await countedPool({ max: 1 });
     const store = new PostgresDedupeStore({ pool, schema: database.schema });

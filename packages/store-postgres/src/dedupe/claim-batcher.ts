@@ -70,7 +70,8 @@ function fail(claim: PendingClaim, error: BotkeelError): void {
  * While claims keep coming the batcher keeps its pool client: a batch that finished parks its client
  * until the end of the turn (the same `setImmediate` that sends the next batch), so the next batch
  * (e.g. the same caller's next claim) reuses it without a pool checkout; a client no batch took by
- * then goes back to the pool. A client whose statement failed is discarded, never reused.
+ * then goes back to the pool, and so does a parked client while anyone else waits for the pool (no
+ * starving of other stores or `complete()`). A client whose statement failed is discarded, never reused.
  *
  * @example
  * ```ts
@@ -144,13 +145,21 @@ export class ClaimBatcher {
       if (groups === undefined) return;
       this.running += 1;
       const held = this.parked.pop();
-      if (held !== undefined && held.failure === undefined && !this.pool.ending) {
+      // Reused only when nobody else waits for the pool (other stores' statements, complete()):
+      // otherwise it goes back to the pool, which serves its waiters in order, so a steady flow of
+      // claims cannot starve them.
+      if (held !== undefined && held.failure === undefined && this.mayKeep()) {
         this.runBatch(held, groups);
       } else {
         if (held !== undefined) this.giveBack(held, held.failure);
         this.checkOut(groups);
       }
     }
+  }
+
+  /** Whether a parked client may serve the next batch: the pool is not closing and nobody waits for it. */
+  private mayKeep(): boolean {
+    return !this.pool.ending && this.pool.waitingCount === 0;
   }
 
   /** Gives the clients no batch took this turn back to the pool. */
