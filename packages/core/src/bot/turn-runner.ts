@@ -3,6 +3,7 @@ import { type Clock } from '../clock/clock.js';
 import { type TurnResult } from '../conversation/index.js';
 import { type FlushInfo } from '../debounce/index.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
+import { IdempotencyLeases } from '../idempotency/idempotency-leases.js';
 import { type IdempotencyStore } from '../idempotency/idempotency-store.js';
 import {
   jsonResultSerializer,
@@ -11,7 +12,7 @@ import {
   type RunOnceSettings,
 } from '../idempotency/run-once.js';
 import { type Logger } from '../logger/logger.js';
-import { type ChatLock } from '../queue/index.js';
+import { type ChatLock, type ChatTurnContext } from '../queue/index.js';
 import { SpanNames } from '../telemetry/names.js';
 import { withSpan } from '../telemetry/instruments.js';
 import { type BotMessage, type OutgoingMessage } from './bot-message.js';
@@ -60,8 +61,11 @@ const effectDone: ResultSerializer<void> = {
 export function createTurnRunner<TMachine extends AnyStateMachine>(context: TurnRunnerContext<TMachine>) {
   const { conversation, channel, handoff, idempotency, chatLock, clock, logger } = context;
   const ttlMs = context.idempotencyTtlMs ?? 86_400_000;
-  // Above the conversation's settle timeout, so a slow LLM turn is never started twice.
-  const turnLeaseMs = 120_000;
+  // A store that can extend records gets the chat lock's lease, extended with it while the turn runs:
+  // an instance that dies mid-turn then holds its records one lease longer, not 120 s. Otherwise a
+  // lease above the conversation's settle timeout, so a slow LLM turn is never started twice.
+  const canExtend = idempotency.extend !== undefined;
+  const turnLeaseMs = canExtend ? chatLock.leaseMs : 120_000;
   const pollIntervalMs = 100;
   // Every record below is written under the chat lock, whose signal aborts when its lease is lost:
   // no per-record lease timer or AbortController (see runOnce). Formats as `idempotent()` writes
@@ -74,13 +78,33 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     serializer: jsonResultSerializer as ResultSerializer<TurnSummary>,
   };
   const effectSettings: RunOnceSettings<void> = { ...summarySettings, serializer: effectDone };
-  const summaryOnce = (key: string, work: () => Promise<TurnSummary>, signal: AbortSignal | undefined) =>
-    runOnce(idempotency, key, work, summarySettings, signal);
+  const summaryOnce = (
+    key: string,
+    work: () => Promise<TurnSummary>,
+    signal: AbortSignal | undefined,
+    leases: IdempotencyLeases | undefined,
+  ) => runOnce(idempotency, key, work, summarySettings, signal, leases);
+
+  /** The records a task holds, extended with its chat lease (none when the store cannot extend). */
+  const leasesOf = (turn: ChatTurnContext): IdempotencyLeases | undefined => {
+    if (!canExtend) return undefined;
+    const leases = new IdempotencyLeases(idempotency);
+    turn.onRenew(() => leases.extendAll({ leaseMs: turnLeaseMs }));
+    return leases;
+  };
 
   // Every side effect of a batch (a reply, the handoff, a forward) runs once per key, replays included.
-  const effectOnce = (key: string, effect: () => Promise<void>, signal: AbortSignal | undefined) =>
-    runOnce(idempotency, key, effect, effectSettings, signal);
-  const sendOnce = (message: OutgoingMessage & { idempotencyKey: string }, signal: AbortSignal | undefined) =>
+  const effectOnce = (
+    key: string,
+    effect: () => Promise<void>,
+    signal: AbortSignal | undefined,
+    leases: IdempotencyLeases | undefined,
+  ) => runOnce(idempotency, key, effect, effectSettings, signal, leases);
+  const sendOnce = (
+    message: OutgoingMessage & { idempotencyKey: string },
+    signal: AbortSignal | undefined,
+    leases: IdempotencyLeases | undefined,
+  ) =>
     effectOnce(
       message.idempotencyKey,
       () =>
@@ -88,6 +112,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
           channel.send(message, signal === undefined ? undefined : { signal }),
         ),
       signal,
+      leases,
     );
 
   const summarize = (
@@ -126,6 +151,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     key: string,
     summary: TurnSummary,
     signal: AbortSignal | undefined,
+    leases: IdempotencyLeases | undefined,
   ) => {
     for (const [index, reply] of summary.replies.entries()) {
       await sendOnce(
@@ -136,6 +162,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
           ...(isButtons(reply['buttons']) ? { buttons: reply['buttons'] } : {}),
         },
         signal,
+        leases,
       );
     }
     if (summary.escalation !== undefined && handoff !== undefined) {
@@ -155,6 +182,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
             ),
           ),
         signal,
+        leases,
       );
     }
   };
@@ -162,7 +190,9 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
   const runBatch = (chatId: string, messages: BotMessage[], info: FlushInfo): Promise<void> =>
     chatLock.run(
       chatId,
-      async ({ signal }) => {
+      async (turn) => {
+        const signal = turn.signal;
+        const leases = leasesOf(turn);
         const joined = messages.map((message) => message.text).join('\n');
         const sanitized = context.sanitizer?.sanitize(joined);
         const batch: BotBatch = {
@@ -176,10 +206,15 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
         if (sanitized?.isBlocked === true && last !== undefined) {
           const text = context.texts?.blocked?.(last);
           if (text !== undefined)
-            await sendOnce({ chatId, text, idempotencyKey: `batch:${info.batchId}:blocked` }, signal);
+            await sendOnce({ chatId, text, idempotencyKey: `batch:${info.batchId}:blocked` }, signal, leases);
           return;
         }
-        const summary = await summaryOnce(`batch:${info.batchId}:turn`, () => runTurn(batch, signal), signal);
+        const summary = await summaryOnce(
+          `batch:${info.batchId}:turn`,
+          () => runTurn(batch, signal),
+          signal,
+          leases,
+        );
         if (summary.wasHandedOff) {
           if (handoff?.forward !== undefined) {
             const forward = handoff.forward.bind(handoff);
@@ -187,11 +222,12 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
               `batch:${info.batchId}:forward`,
               () => forward(chatId, messages, { signal }),
               signal,
+              leases,
             );
           } else logger.info({ messages: messages.length }, 'chat is with a human; messages not forwarded');
           return;
         }
-        await deliver(chatId, `batch:${info.batchId}`, summary, signal);
+        await deliver(chatId, `batch:${info.batchId}`, summary, signal, leases);
       },
       { abortSource: info },
     );
@@ -203,7 +239,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
         const result = await conversation.escalate(chatId, reason, { signal: turn.signal });
         if (result.escalation === undefined) return; // already with a human
         const key = `escalation:${chatId}:${result.version}`;
-        await deliver(chatId, key, summarize(result, undefined, false), turn.signal);
+        await deliver(chatId, key, summarize(result, undefined, false), turn.signal, leasesOf(turn));
       },
       signal === undefined ? {} : { signal },
     );

@@ -32,6 +32,7 @@ export class ChatHold {
   lease: LockLease;
   #validUntilMs: number;
   #controller: AbortController | undefined;
+  #renewals: (() => Promise<boolean>)[] | undefined;
   readonly #key: string;
   readonly #caller: AbortSource;
   readonly #settings: HoldSettings;
@@ -69,6 +70,11 @@ export class ChatHold {
     this.#controller?.abort(this.#caller.reason);
   }
 
+  /** Runs `renewal` after each successful renewal of the lease (see `ChatTurnContext.onRenew`). */
+  onRenew(renewal: () => Promise<boolean>): void {
+    (this.#renewals ??= []).push(renewal);
+  }
+
   /** The task settled: stop listening to the caller. */
   finish(): void {
     this.isFinished = true;
@@ -76,8 +82,9 @@ export class ChatHold {
   }
 
   /**
-   * Renews the lease once; resolves whether to renew again. A refused renewal loses the lease; a
-   * failed one is retried while the lease may still be valid, and past that loses it.
+   * Renews the lease once, then what the task renews with it (`onRenew`); resolves whether to renew
+   * again. A refused renewal loses the lease; a failed one is retried while the lease may still be
+   * valid, and past that loses it.
    */
   async renew(): Promise<boolean> {
     const { locks, clock, leaseMs, renewEveryMs } = this.#settings;
@@ -86,6 +93,8 @@ export class ChatHold {
       const renewed = await locks.renew(this.lease, { leaseMs });
       if (renewed === undefined) return this.#markLost();
       this.lease = renewed;
+      // What the task renews with the lease counts as part of it: valid only once all of it renewed.
+      for (const renewal of this.#renewals ?? []) if (!(await renewal())) return this.#markLost();
       this.#validUntilMs = startedAtMs + leaseMs;
     } catch (error) {
       if (clock.now() + renewEveryMs >= this.#validUntilMs) return this.#markLost(error);

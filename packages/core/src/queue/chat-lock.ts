@@ -38,6 +38,14 @@ export interface ChatTurnContext {
   readonly fencingToken: number;
   /** Aborts when the caller aborts or the lease is lost (reason: a `LOCK_LOST` error). */
   readonly signal: AbortSignal;
+  /**
+   * Renews `renewal` together with the chat's lease, for the rest of the task: after each successful
+   * renewal of the lease, `renewal()` runs (e.g. extending idempotency records the task holds with
+   * the same lease). Resolving `false` counts as losing the lease (the task's signal aborts with
+   * `LOCK_LOST`); rejecting counts as a failed renewal (retried at the next one while the lease may
+   * still be valid, lost after that).
+   */
+  onRenew(renewal: () => Promise<boolean>): void;
 }
 
 /** Options of one {@link ChatLock.run} call. */
@@ -72,6 +80,8 @@ export interface ChatLock {
   ): Promise<T>;
   /** The in-process queue in front of the lock (for sizes and `onIdle` at shutdown). */
   readonly queue: KeyedQueue;
+  /** The lease length (ms) a holder is given and renewed to. */
+  readonly leaseMs: number;
 }
 
 const optionsSchema = z
@@ -178,6 +188,7 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
 
   return {
     queue,
+    leaseMs,
     run<T>(
       chatId: string,
       task: (turn: ChatTurnContext) => Promise<T>,

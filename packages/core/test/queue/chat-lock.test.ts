@@ -208,6 +208,81 @@ describe('createChatLock', () => {
     expect(locks.renewals).toBe(4);
   });
 
+  it('runs what the task renews with the lease after each successful renewal, and exposes leaseMs', async () => {
+    const clock = createManualClock(0);
+    const locks = faultyRenewals(new MemoryLockStore({ clock }), { renew: 'ok' });
+    const chatLock = createChatLock({ locks, clock, leaseMs: 300, renewEveryMs: 100 });
+    expect(chatLock.leaseMs).toBe(300);
+    const renewedAt: number[] = [];
+    const running = chatLock.run('42', async (turn) => {
+      turn.onRenew(() => {
+        renewedAt.push(clock.now());
+        return Promise.resolve(true);
+      });
+      await delay(clock, 350, turn.signal);
+      return 'finished';
+    });
+    await clock.advanceAsync(400);
+    expect(await running).toBe('finished');
+    expect(renewedAt).toEqual([100, 200, 300]);
+    expect(locks.renewals).toBe(3);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('counts a renewal that resolves false as a lost lease: the task aborts with LOCK_LOST', async () => {
+    const clock = createManualClock(0);
+    const locks = new MemoryLockStore({ clock });
+    const chatLock = createChatLock({ locks, clock, leaseMs: 300, renewEveryMs: 100 });
+    let abortReason: unknown;
+    let calls = 0;
+    const outcome = chatLock
+      .run('42', async (turn) => {
+        turn.onRenew(() => {
+          calls += 1;
+          return Promise.resolve(calls < 2);
+        });
+        await delay(clock, 1_000, turn.signal).catch((error: unknown) => {
+          abortReason = turn.signal.reason;
+          throw error;
+        });
+      })
+      .catch((error: unknown) => error);
+    await clock.advanceAsync(1_000);
+    expect(BotkeelError.hasCode(await outcome, 'LOCK_LOST')).toBe(true);
+    expect(BotkeelError.hasCode(abortReason, 'LOCK_LOST')).toBe(true);
+    expect(calls).toBe(2);
+  });
+
+  it('retries a renewal that rejects while the lease may still be valid, then declares it lost', async () => {
+    const clock = createManualClock(0);
+    const locks = faultyRenewals(new MemoryLockStore({ clock }), { renew: 'ok' });
+    const chatLock = createChatLock({ locks, clock, leaseMs: 300, renewEveryMs: 100 });
+    let isFailing = true;
+    let calls = 0;
+    const outcome = chatLock
+      .run('42', async (turn) => {
+        turn.onRenew(() => {
+          calls += 1;
+          return isFailing
+            ? Promise.reject(new BotkeelError('STORE_UNAVAILABLE', 'redis is down'))
+            : Promise.resolve(true);
+        });
+        await delay(clock, 1_000, turn.signal);
+      })
+      .catch((error: unknown) => error);
+    await clock.advanceAsync(100);
+    isFailing = false;
+    await clock.advanceAsync(100);
+    isFailing = true;
+    await clock.advanceAsync(1_000);
+    const error = await outcome;
+    expect(BotkeelError.hasCode(error, 'LOCK_LOST')).toBe(true);
+    expect(BotkeelError.hasCode((error as Error).cause, 'STORE_UNAVAILABLE')).toBe(true);
+    // Fully renewed at 200 (valid until 500): the attempts at 300 and 400 fail, and the one at 400 gives up.
+    expect(calls).toBe(4);
+    expect(locks.renewals).toBe(4);
+  });
+
   it('gives up with TIMEOUT when another holder keeps the chat past acquireTimeoutMs', async () => {
     const clock = createManualClock(0);
     const locks = new MemoryLockStore({ clock });
