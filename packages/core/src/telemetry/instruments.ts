@@ -4,6 +4,8 @@ import {
   type Span,
   SpanStatusCode,
   type Tracer,
+  context,
+  isSpanContextValid,
   metrics,
   trace,
 } from '@opentelemetry/api';
@@ -51,7 +53,18 @@ export function withSpan<T>(
   attributes: Attributes,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  return botkeelTracer().startActiveSpan(name, { attributes }, async (span) => {
+  const span = botkeelTracer().startSpan(name, { attributes });
+  // No SDK registered and no traced parent: a no-op span with an invalid context, which has nothing to
+  // record, end or pass on to child spans, so `fn` runs without an async wrapper or a context switch.
+  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) {
+    try {
+      return fn(span);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what fn threw, unchanged, as before
+      return Promise.reject(error);
+    }
+  }
+  return context.with(trace.setSpan(context.active(), span), async () => {
     try {
       return await fn(span);
     } catch (error) {
