@@ -51,7 +51,8 @@ function runAction(action: ExecutableAction, emitted: EventObject[]): void {
     return;
   }
   // A raise without delay is already in the machine's internal queue; a delayed one needs the scheduler.
-  if (action.type === 'xstate.raise' && typeof (action.params as { delay?: unknown }).delay !== 'number') return;
+  if (action.type === 'xstate.raise' && typeof (action.params as { delay?: unknown }).delay !== 'number')
+    return;
   throw needsActor;
 }
 
@@ -114,8 +115,7 @@ export class LightTurn {
         // would write actor references into the snapshot's context).
         if (!hasNoChildren(snapshot)) return undefined;
         restored = this.#machine.restoreSnapshot?.(snapshot as Snapshot<unknown>, this.#scope as never) as
-          | MachineSnapshot
-          | undefined;
+          MachineSnapshot | undefined;
       }
       return isPlain(restored) ? restored : undefined;
     } catch (error) {
@@ -128,7 +128,11 @@ export class LightTurn {
   /** The snapshot after `event`, or `undefined` when the turn needs an actor (a machine error included). */
   send(snapshot: MachineSnapshot, event: EventObject): MachineSnapshot | undefined {
     try {
-      const next = this.#machine.transition(snapshot as never, event, this.#scope as never) as MachineSnapshot;
+      const next = this.#machine.transition(
+        snapshot as never,
+        event,
+        this.#scope as never,
+      ) as MachineSnapshot;
       return isPlain(next) ? next : undefined;
     } catch {
       // needsActor, or the machine threw: the actor turns that into its error status exactly.

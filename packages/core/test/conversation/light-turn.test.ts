@@ -200,7 +200,11 @@ async function onActor(
 }
 
 /** The same turn on the light path, or `undefined` where it hands the turn to an actor. */
-function onLight(light: LightTurn, persisted: unknown, events: readonly EventObject[]): TurnOutcome | undefined {
+function onLight(
+  light: LightTurn,
+  persisted: unknown,
+  events: readonly EventObject[],
+): TurnOutcome | undefined {
   let snapshot = light.begin(persisted, undefined);
   if (snapshot === undefined) return undefined;
   if (snapshot.status === 'active') {
@@ -267,7 +271,10 @@ describe('the light turn path gives what an actor gives (property)', () => {
   it('on a machine with nested, parallel, history, final and eventless states', async () => {
     const totals = { light: 0, actor: 0 };
     const event = fc.oneof(
-      { weight: 12, arbitrary: fc.constantFrom(...(['A', 'B', 'C', 'D', 'E', 'G'] as const)).map((type) => ({ type })) },
+      {
+        weight: 12,
+        arbitrary: fc.constantFrom(...(['A', 'B', 'C', 'D', 'E', 'G'] as const)).map((type) => ({ type })),
+      },
       { weight: 3, arbitrary: fc.constantFrom(...(['F', 'H', 'L'] as const)).map((type) => ({ type })) },
       { weight: 1, arbitrary: escalate },
     );
