@@ -27,7 +27,7 @@ const unnestText = new WireStatement(
   'SELECT value FROM unnest($1::text[]) WITH ORDINALITY AS t(value, n) ORDER BY n',
 );
 
-describe('WireStatement (unnamed Parse/Bind/Describe/Execute/Sync in one write)', () => {
+describe('WireStatement (unnamed Parse/Bind/Execute/Sync in one write)', () => {
   it('sends text values and returns every row as unparsed text, NULL as null', async () => {
     const statement = new WireStatement(
       "SELECT $1::text AS key, $2::float8 + 1 AS next, NULL::text AS nothing, true AS yes, 'ü€😀'::text AS wide",

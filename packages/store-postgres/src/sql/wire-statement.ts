@@ -6,30 +6,14 @@ export type WireRow = readonly (string | null)[];
 /** Called once per statement: with the error, or with its rows. */
 export type WireCallback = (error: Error | undefined, rows: readonly WireRow[]) => void;
 
-/** `Describe` (portal `''`), `Execute` (portal `''`, all rows) and `Sync`: the same for every statement. */
-const describeExecuteSync = Buffer.from([
-  0x44,
-  0,
-  0,
-  0,
-  6,
-  0x50,
-  0, // Describe: portal '' (libpq and pg send it too)
-  0x45,
-  0,
-  0,
-  0,
-  9,
-  0,
-  0,
-  0,
-  0,
-  0, // Execute: portal '', no row limit
-  0x53,
-  0,
-  0,
-  0,
-  4, // Sync
+/**
+ * `Execute` (portal `''`, all rows) and `Sync`: the same for every statement. No `Describe`: the
+ * caller knows the columns it selected, so the server need not send (nor the client parse) a
+ * `RowDescription` per statement.
+ */
+const executeSync = Buffer.concat([
+  Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0]), // Execute: portal '', no row limit
+  Buffer.from([0x53, 0, 0, 0, 4]), // Sync
 ]);
 
 /** The `Parse` message of `text` as the unnamed statement, with no parameter types given. */
@@ -48,7 +32,7 @@ function parseMessage(text: string): Buffer {
  * One SQL statement sent the way `pg` sends a parameterised query, as the UNNAMED statement (never
  * prepared, so it works through PgBouncer in transaction mode), with every byte that does not depend
  * on the values encoded once: `Parse` of the text, then per call `Bind` of the values (all text),
- * `Describe`, `Execute` and `Sync`, written to the socket as one buffer. Results come back as text
+ * `Execute` and `Sync`, written to the socket as one buffer. Results come back as text
  * and are not parsed: the caller reads the few columns it asked for.
  *
  * @example
@@ -68,7 +52,7 @@ export class WireStatement {
   encode(values: readonly string[]): Buffer {
     let bindLength = 4 + 1 + 1 + 2 + 2 + 2;
     for (const value of values) bindLength += 4 + Buffer.byteLength(value, 'utf8');
-    const message = Buffer.allocUnsafe(this.parse.length + 1 + bindLength + describeExecuteSync.length);
+    const message = Buffer.allocUnsafe(this.parse.length + 1 + bindLength + executeSync.length);
     let offset = this.parse.copy(message, 0);
     message[offset] = 0x42;
     message.writeInt32BE(bindLength, offset + 1);
@@ -84,7 +68,7 @@ export class WireStatement {
     }
     // 0 result format codes (all text)
     offset = message.writeInt16BE(0, offset);
-    describeExecuteSync.copy(message, offset);
+    executeSync.copy(message, offset);
     return message;
   }
 }
