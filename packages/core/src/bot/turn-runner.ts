@@ -47,6 +47,12 @@ function isButtons(value: unknown): value is OutgoingMessage['buttons'] {
   );
 }
 
+/** What the records and side effects of one task under the chat lock share. */
+interface TaskScope {
+  readonly signal: AbortSignal;
+  readonly leases: IdempotencyLeases | undefined;
+}
+
 /** A done side effect: stored as `idempotent()` stores `true`, whatever the effect returned. */
 const effectDone: ResultSerializer<void> = {
   serialize: () => '{"value":true}',
@@ -78,41 +84,24 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     serializer: jsonResultSerializer as ResultSerializer<TurnSummary>,
   };
   const effectSettings: RunOnceSettings<void> = { ...summarySettings, serializer: effectDone };
-  const summaryOnce = (
-    key: string,
-    work: () => Promise<TurnSummary>,
-    signal: AbortSignal | undefined,
-    leases: IdempotencyLeases | undefined,
-  ) => runOnce(idempotency, key, work, summarySettings, signal, leases);
-
-  /** The records a task holds, extended with its chat lease (none when the store cannot extend). */
-  const leasesOf = (turn: ChatTurnContext): IdempotencyLeases | undefined => {
-    if (!canExtend) return undefined;
+  /** A task under the chat lock, its signal and the records it holds (none when the store cannot extend them). */
+  const scopeOf = (turn: ChatTurnContext): TaskScope => {
+    if (!canExtend) return { signal: turn.signal, leases: undefined };
     const leases = new IdempotencyLeases(idempotency);
     turn.onRenew(() => leases.extendAll({ leaseMs: turnLeaseMs }));
-    return leases;
+    return { signal: turn.signal, leases };
   };
+  const summaryOnce = (key: string, work: () => Promise<TurnSummary>, scope: TaskScope) =>
+    runOnce(idempotency, key, work, summarySettings, scope.signal, scope.leases);
 
   // Every side effect of a batch (a reply, the handoff, a forward) runs once per key, replays included.
-  const effectOnce = (
-    key: string,
-    effect: () => Promise<void>,
-    signal: AbortSignal | undefined,
-    leases: IdempotencyLeases | undefined,
-  ) => runOnce(idempotency, key, effect, effectSettings, signal, leases);
-  const sendOnce = (
-    message: OutgoingMessage & { idempotencyKey: string },
-    signal: AbortSignal | undefined,
-    leases: IdempotencyLeases | undefined,
-  ) =>
+  const effectOnce = (key: string, effect: () => Promise<void>, scope: TaskScope) =>
+    runOnce(idempotency, key, effect, effectSettings, scope.signal, scope.leases);
+  const sendOnce = (message: OutgoingMessage & { idempotencyKey: string }, scope: TaskScope) =>
     effectOnce(
       message.idempotencyKey,
-      () =>
-        withSpan(SpanNames.channelSend, {}, () =>
-          channel.send(message, signal === undefined ? undefined : { signal }),
-        ),
-      signal,
-      leases,
+      () => withSpan(SpanNames.channelSend, {}, () => channel.send(message, { signal: scope.signal })),
+      scope,
     );
 
   const summarize = (
@@ -146,13 +135,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     return summarize(result, batch, wasHandedOff);
   };
 
-  const deliver = async (
-    chatId: string,
-    key: string,
-    summary: TurnSummary,
-    signal: AbortSignal | undefined,
-    leases: IdempotencyLeases | undefined,
-  ) => {
+  const deliver = async (chatId: string, key: string, summary: TurnSummary, scope: TaskScope) => {
     for (const [index, reply] of summary.replies.entries()) {
       await sendOnce(
         {
@@ -161,8 +144,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
           idempotencyKey: `${key}:reply:${index}`,
           ...(isButtons(reply['buttons']) ? { buttons: reply['buttons'] } : {}),
         },
-        signal,
-        leases,
+        scope,
       );
     }
     if (summary.escalation !== undefined && handoff !== undefined) {
@@ -178,11 +160,10 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
                 state: summary.state,
                 recentMessages: summary.recentMessages,
               },
-              signal === undefined ? {} : { signal },
+              { signal: scope.signal },
             ),
           ),
-        signal,
-        leases,
+        scope,
       );
     }
   };
@@ -191,8 +172,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     chatLock.run(
       chatId,
       async (turn) => {
-        const signal = turn.signal;
-        const leases = leasesOf(turn);
+        const scope = scopeOf(turn);
         const joined = messages.map((message) => message.text).join('\n');
         const sanitized = context.sanitizer?.sanitize(joined);
         const batch: BotBatch = {
@@ -206,28 +186,26 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
         if (sanitized?.isBlocked === true && last !== undefined) {
           const text = context.texts?.blocked?.(last);
           if (text !== undefined)
-            await sendOnce({ chatId, text, idempotencyKey: `batch:${info.batchId}:blocked` }, signal, leases);
+            await sendOnce({ chatId, text, idempotencyKey: `batch:${info.batchId}:blocked` }, scope);
           return;
         }
         const summary = await summaryOnce(
           `batch:${info.batchId}:turn`,
-          () => runTurn(batch, signal),
-          signal,
-          leases,
+          () => runTurn(batch, scope.signal),
+          scope,
         );
         if (summary.wasHandedOff) {
           if (handoff?.forward !== undefined) {
             const forward = handoff.forward.bind(handoff);
             await effectOnce(
               `batch:${info.batchId}:forward`,
-              () => forward(chatId, messages, { signal }),
-              signal,
-              leases,
+              () => forward(chatId, messages, { signal: scope.signal }),
+              scope,
             );
           } else logger.info({ messages: messages.length }, 'chat is with a human; messages not forwarded');
           return;
         }
-        await deliver(chatId, `batch:${info.batchId}`, summary, signal, leases);
+        await deliver(chatId, `batch:${info.batchId}`, summary, scope);
       },
       { abortSource: info },
     );
@@ -239,7 +217,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
         const result = await conversation.escalate(chatId, reason, { signal: turn.signal });
         if (result.escalation === undefined) return; // already with a human
         const key = `escalation:${chatId}:${result.version}`;
-        await deliver(chatId, key, summarize(result, undefined, false), turn.signal, leasesOf(turn));
+        await deliver(chatId, key, summarize(result, undefined, false), scopeOf(turn));
       },
       signal === undefined ? {} : { signal },
     );

@@ -328,7 +328,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
         isHandedOff,
         replies: emitted.filter(isReply),
         escalation,
-        emitted: emitted,
+        emitted,
       };
     } catch (error) {
       const code = BotkeelError.isInstance(error) ? error.code : 'INTERNAL';
