@@ -105,11 +105,6 @@ export class AnchorScanner {
     return start < 0 ? undefined : { start, anchor: this.anchors[this.foundId] ?? '' };
   }
 
-  /** The length of anchor `id`. */
-  lengthOf(id: number): number {
-    return this.anchorLengths[id] ?? 0;
-  }
-
   /** Whether anchor `id` occurs in `text` at `index` (compared unit by unit). */
   private startsAt(text: string, id: number, index: number, length: number): boolean {
     const anchorLength = this.anchorLengths[id] ?? 0;

@@ -39,13 +39,9 @@ export interface Detection {
 
 /**
  * Runs the patterns on the visible text, on text decoded from base64/hex runs and on text hidden in
- * Unicode tag characters, and adds findings for hidden or encoded text itself.
+ * Unicode tag characters, and adds findings for hidden or encoded text itself; also returns the NFKC
+ * text and its symbols view for the policy to reuse.
  */
-export function detectFindings(patterns: PatternSet, visible: VisibleText): SanitizerFinding[] {
-  return detect(patterns, visible).findings;
-}
-
-/** {@link detectFindings}, also returning the NFKC text and its symbols view for the policy to reuse. */
 export function detect(patterns: PatternSet, visible: VisibleText): Detection {
   const normalized = visible.isNormalized === true ? visible.text : toNormalizationForm(visible.text);
   const views = buildViewsFromNormalized(normalized);

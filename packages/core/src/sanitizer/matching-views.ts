@@ -204,19 +204,14 @@ let lastBalance = 0;
 let lastSymbolsChanged = false;
 
 /**
- * Lower-cases text by table and splits it into words, counting the scripts of each (pass one of the
- * words view); with `withSymbols`, also writes the symbols view. Returns the number of words, or -1
- * when `checkSpecial` is on and `text` holds a unit the table cannot lower-case alone (see
- * `lowerCaseSpecial`).
+ * Splits text into words, counting the scripts of each (pass one of the words view); with
+ * `lowerCase` (else the text is lower case already), also lower-cases it by table and writes the
+ * symbols view on the way. Returns the number of words, or -1 when `lowerCase` is on and `text` holds
+ * a unit the table cannot lower-case alone (see `lowerCaseSpecial`).
  */
-function splitWords(
-  text: string,
-  lowerUnitsTable: Uint16Array,
-  checkSpecial: boolean,
-  into: WordBuffers,
-  withSymbols: boolean,
-): number {
+function splitWords(text: string, into: WordBuffers, lowerCase: boolean): number {
   const length = text.length;
+  const lowerUnitsTable = lowerCase ? lowerUnits : identityUnits;
   const { lower, symbols, starts, ends, latinCounts, cyrillicCounts, flags } = into;
   const symbolTable = symbolUnits;
   let symbolsChanged = false;
@@ -227,10 +222,10 @@ function splitWords(
   let cyrillic = 0;
   let wordFlags = 0;
   const firstRaw = length > 0 ? text.charCodeAt(0) : 0x20;
-  if (checkSpecial && specialUnits[firstRaw] === 1) return -1;
+  if (lowerCase && specialUnits[firstRaw] === 1) return -1;
   let code = lowerUnitsTable[firstRaw] ?? 0x20;
   lower[0] = code;
-  if (withSymbols && length > 0) {
+  if (lowerCase && length > 0) {
     const symbol = symbolTable[firstRaw] ?? 0;
     symbols[0] = symbol;
     if (symbol !== firstRaw) symbolsChanged = true;
@@ -241,10 +236,10 @@ function splitWords(
     let nextCode = 0x20;
     if (index + 1 < length) {
       const raw = text.charCodeAt(index + 1);
-      if (checkSpecial && specialUnits[raw] === 1) return -1;
+      if (lowerCase && specialUnits[raw] === 1) return -1;
       nextCode = lowerUnitsTable[raw] ?? 0;
       lower[index + 1] = nextCode;
-      if (withSymbols) {
+      if (lowerCase) {
         const symbol = symbolTable[raw] ?? 0;
         symbols[index + 1] = symbol;
         if (symbol !== raw) symbolsChanged = true;
@@ -337,11 +332,11 @@ export function toNormalizationForm(visible: string): string {
 export function buildViewsFromNormalized(normalized: string): MatchingViews {
   // One pass lower-cases, splits words and builds the symbols view; text the table cannot
   // lower-case alone goes through toLowerCase first.
-  let wordCount = splitWords(normalized, lowerUnits, true, buffersFor(normalized.length), true);
+  let wordCount = splitWords(normalized, buffersFor(normalized.length), true);
   let symbols: string;
   if (wordCount < 0) {
     const lower = normalized.toLowerCase();
-    wordCount = splitWords(lower, identityUnits, false, buffersFor(lower.length), false);
+    wordCount = splitWords(lower, buffersFor(lower.length), false);
     symbols = foldToLatin(lower);
   } else {
     symbols = lastSymbolsChanged ? fromCodeUnits(buffers.symbols, normalized.length) : normalized;

@@ -137,7 +137,7 @@ export class PatternSet {
   }
 
   private matchView(index: ViewIndex, text: string): PatternMatch[] {
-    const candidates: CompiledPattern[] = index.unanchored.length === 0 ? [] : [...index.unanchored];
+    const candidates: CompiledPattern[] = [...index.unanchored];
     const hits = hitBuffers;
     let hitCount = 0;
     let isSaturated = false;
