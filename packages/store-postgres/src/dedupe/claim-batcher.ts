@@ -222,12 +222,11 @@ export class ClaimBatcher {
 
   private runBatch(held: HeldClient, groups: readonly KeyGroup[]): void {
     // Callers that aborted while the batch waited for a client are not sent.
-    const live =
-      groups.length === 1 && (groups[0] as KeyGroup).claims.length === 1
-        ? groups.filter((group) => !(group.claims[0] as PendingClaim).isSettled)
-        : groups
-            .map((group) => ({ key: group.key, claims: group.claims.filter((claim) => !claim.isSettled) }))
-            .filter((group) => group.claims.length > 0);
+    const live = groups.every((group) => group.claims.every((claim) => !claim.isSettled))
+      ? groups
+      : groups
+          .map((group) => ({ key: group.key, claims: group.claims.filter((claim) => !claim.isSettled) }))
+          .filter((group) => group.claims.length > 0);
     if (live.length === 0) {
       this.finishBatch(held, undefined);
       return;
