@@ -118,9 +118,8 @@ export class LightTurn {
           MachineSnapshot | undefined;
       }
       return isPlain(restored) ? restored : undefined;
-    } catch (error) {
-      if (error === needsActor) return undefined;
-      // xstate reports errors of restoring and starting through the actor; it words them.
+    } catch {
+      // needsActor, or restoring/starting failed: the actor reports that, worded as xstate words it.
       return undefined;
     }
   }

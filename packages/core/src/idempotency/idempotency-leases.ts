@@ -62,12 +62,10 @@ export class IdempotencyLeases {
    * refused; the records that were extended stay extended, and the next round may try again.
    */
   async extendAll(options: { leaseMs: number }): Promise<boolean> {
-    const store = this.store;
-    if (store.extend === undefined || this.tokens.size === 0) return true;
+    const extend = this.store.extend?.bind(this.store);
+    if (extend === undefined || this.tokens.size === 0) return true;
     const held = [...this.tokens];
-    const outcomes = await Promise.allSettled(
-      held.map(([key, token]) => store.extend?.(key, token, options) ?? Promise.resolve(false)),
-    );
+    const outcomes = await Promise.allSettled(held.map(([key, token]) => extend(key, token, options)));
     let isLost = false;
     let failure: { reason: unknown } | undefined;
     for (const [index, outcome] of outcomes.entries()) {
