@@ -15,7 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createDebouncer, type Debouncer } from '@botkeel/core';
+import { createDebouncer, type Debouncer, type DebouncerOptions, type FlushInfo } from '@botkeel/core';
 import { RedisDebounceStore, redisClientOptions } from '@botkeel/store-redis';
 import { Redis } from 'ioredis';
 
@@ -87,6 +87,31 @@ function arrivalMs(plan: SteadyPlan, chat: number, message: number): number {
   return plan.startAtMs + (chat * 1_000) / plan.burstsPerSecond + message * plan.gapMs;
 }
 
+/**
+ * A string debouncer on the Redis store as every run of this file sets it up (at most 10 items a
+ * burst, 64 flushes at once), with the given quiet and maximum wait times.
+ */
+function benchDebouncer(
+  client: Redis,
+  keyPrefix: string,
+  times: { quietMs: number; maxWaitMs: number },
+  onFlush: DebouncerOptions<string>['onFlush'],
+): Debouncer<string> {
+  return createDebouncer<string>({
+    store: new RedisDebounceStore({ client, keyPrefix }),
+    ...times,
+    maxItems: 10,
+    concurrency: 64,
+    codec: { encode: (item) => item, decode: (text) => text },
+    onFlush,
+  });
+}
+
+/** The record of a flush of chat `chat:N` starting now. */
+function flushRecord(key: string, items: string[], { dueAtMs, deliveries }: FlushInfo): FlushRecord {
+  return [Number(key.slice(5)), Date.now(), dueAtMs, items.join(','), deliveries];
+}
+
 if (process.argv[2] === 'worker') {
   // One debouncer instance in its own process: pushes its share of every round (or of the steady
   // schedule) when told, reports every flush (start, due time by this machine's clock, items) every 50 ms.
@@ -103,17 +128,14 @@ if (process.argv[2] === 'worker') {
     void (async () => {
       if (message.type === 'start') {
         await warmUp(client, `${message.keyPrefix}:warm-up-${process.pid}`);
-        debouncer = createDebouncer<string>({
-          store: new RedisDebounceStore({ client, keyPrefix: message.keyPrefix }),
-          quietMs: message.quietMs,
-          maxWaitMs: 5_000,
-          maxItems: 10,
-          concurrency: 64,
-          codec: { encode: (item) => item, decode: (text) => text },
-          onFlush: (key, batch, { dueAtMs, deliveries }) => {
-            flushes.push([Number(key.slice(5)), Date.now(), dueAtMs, batch.join(','), deliveries]);
+        debouncer = benchDebouncer(
+          client,
+          message.keyPrefix,
+          { quietMs: message.quietMs, maxWaitMs: 5_000 },
+          (key, batch, info) => {
+            flushes.push(flushRecord(key, batch, info));
           },
-        });
+        );
         debouncer.start();
         send({ type: 'ready' });
       } else if (message.type === 'push') {
@@ -175,16 +197,8 @@ async function pushes(store: RedisDebounceStore, callers: number, durationMs: nu
  */
 async function warmUp(client: Redis, keyPrefix: string): Promise<void> {
   let flushed = 0;
-  const warm = createDebouncer<string>({
-    store: new RedisDebounceStore({ client, keyPrefix }),
-    quietMs: 1,
-    maxWaitMs: 1,
-    maxItems: 10,
-    concurrency: 64,
-    codec: { encode: (item) => item, decode: (text) => text },
-    onFlush: () => {
-      flushed += 1;
-    },
+  const warm = benchDebouncer(client, keyPrefix, { quietMs: 1, maxWaitMs: 1 }, () => {
+    flushed += 1;
   });
   warm.start();
   for (let round = 0; round < 10; round += 1) {
@@ -454,17 +468,9 @@ async function steadyRun(chats: number, burstsPerSecond: number, keyPrefix: stri
 async function flushLagInOneProcess(chats: number, keyPrefix: string) {
   const flushes: FlushRecord[] = [];
   const clients = await Promise.all([connect(), connect(), connect()]);
-  const debouncers: Debouncer<string>[] = clients.map((client) =>
-    createDebouncer<string>({
-      store: new RedisDebounceStore({ client, keyPrefix }),
-      quietMs: 2_000,
-      maxWaitMs: 5_000,
-      maxItems: 10,
-      concurrency: 64,
-      codec: { encode: (item) => item, decode: (text) => text },
-      onFlush: (key, items, { dueAtMs, deliveries }) => {
-        flushes.push([Number(key.slice(5)), Date.now(), dueAtMs, items.join(','), deliveries]);
-      },
+  const debouncers = clients.map((client) =>
+    benchDebouncer(client, keyPrefix, { quietMs: 2_000, maxWaitMs: 5_000 }, (key, items, info) => {
+      flushes.push(flushRecord(key, items, info));
     }),
   );
   for (const debouncer of debouncers) debouncer.start();
