@@ -1,5 +1,4 @@
 import {
-  type BotMessage,
   type Channel,
   type Clock,
   type IdempotencyStore,
@@ -13,18 +12,10 @@ import {
 } from '@botkeel/core';
 import { createManualClock, type ManualClock } from '@botkeel/core/testing';
 import { describe, expect, it } from 'vitest';
+import { helloMessage } from '../helpers/talking-machine.js';
 import { chatMachine } from './chat-machine.js';
 
-const message: BotMessage = {
-  channel: 'test',
-  chatId: 'chat-1',
-  userId: 'user-1',
-  messageId: '1',
-  updateKey: 'update-1',
-  text: 'hi',
-  attachments: [],
-  receivedAt: 0,
-};
+const message = helloMessage;
 
 /** A clock of one instance over the shared manual clock; after `kill()` none of its timers fire (the instance is dead). */
 function killableClock(clock: ManualClock): { clock: Clock; kill: () => void } {

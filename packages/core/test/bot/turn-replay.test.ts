@@ -1,5 +1,4 @@
 import {
-  type BotMessage,
   type Channel,
   type IdempotencyStore,
   MemoryCheckpointStore,
@@ -9,50 +8,14 @@ import {
   MemoryLockStore,
   createBot,
   createConversation,
-  withEscalation,
 } from '@botkeel/core';
 import { createManualClock, type ManualClock } from '@botkeel/core/testing';
 import { describe, expect, it } from 'vitest';
-import { assign, emit, setup } from 'xstate';
+import { helloMessage, talkingMachine } from '../helpers/talking-machine.js';
 
 /** Counts the TEXT events it was given (a turn applied twice shows as 2) and answers each once. */
-const counting = withEscalation(
-  setup({
-    types: {
-      context: {} as { turns: number },
-      events: {} as { type: 'TEXT'; text: string } | { type: 'ESCALATE'; reason?: string },
-      emitted: {} as { type: 'reply'; text: string } | { type: 'escalation'; reason: string },
-    },
-  }).createMachine({
-    context: { turns: 0 },
-    initial: 'talking',
-    states: {
-      talking: {
-        on: {
-          TEXT: {
-            actions: [
-              assign({ turns: ({ context }) => context.turns + 1 }),
-              emit(({ context }) => ({ type: 'reply' as const, text: `turn ${context.turns}` })),
-            ],
-          },
-        },
-      },
-      human: {},
-    },
-  }),
-  { handoffState: 'human' },
-);
-
-const message: BotMessage = {
-  channel: 'test',
-  chatId: 'chat-1',
-  userId: 'user-1',
-  messageId: '1',
-  updateKey: 'update-1',
-  text: 'hi',
-  attachments: [],
-  receivedAt: 0,
-};
+const counting = talkingMachine((turns) => `turn ${turns}`);
+const message = helloMessage;
 
 async function until(clock: ManualClock, done: () => boolean, steps = 300): Promise<void> {
   for (let step = 0; step < steps && !done(); step++) await clock.advanceAsync(100);

@@ -18,6 +18,7 @@ import {
 } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { LightTurn } from '../../src/conversation/light-turn.js';
+import { talkingMachine } from '../helpers/talking-machine.js';
 import { funnelMachine, funnelSampleEvents } from './sales-funnel.js';
 
 type SinkEvent =
@@ -126,32 +127,7 @@ const sinkMachine = withEscalation(
   { handoffState: 'human' },
 );
 
-const echoMachine = withEscalation(
-  setup({
-    types: {
-      context: {} as { turns: number },
-      events: {} as { type: 'TEXT'; text: string } | EscalateEvent,
-      emitted: {} as { type: 'reply'; text: string } | { type: 'escalation'; reason: string },
-    },
-  }).createMachine({
-    context: { turns: 0 },
-    initial: 'talking',
-    states: {
-      talking: {
-        on: {
-          TEXT: {
-            actions: [
-              assign({ turns: ({ context }) => context.turns + 1 }),
-              emit(({ event }) => ({ type: 'reply' as const, text: `echo ${event.text}` })),
-            ],
-          },
-        },
-      },
-      human: {},
-    },
-  }),
-  { handoffState: 'human' },
-);
+const echoMachine = talkingMachine((_turns, text) => `echo ${text}`);
 
 interface TurnOutcome {
   readonly value: unknown;
