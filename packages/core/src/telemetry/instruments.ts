@@ -1,9 +1,12 @@
 import {
   type Attributes,
+  INVALID_SPAN_CONTEXT,
   type Meter,
+  ProxyTracerProvider,
   type Span,
   SpanStatusCode,
   type Tracer,
+  type TracerProvider,
   context,
   isSpanContextValid,
   metrics,
@@ -12,6 +15,9 @@ import {
 import { type SpanName } from './names.js';
 
 const scope = '@botkeel/core';
+
+/** The tracer of the last provider seen (the API's proxy answers a new ProxyTracer per call). */
+let tracerOf: { readonly provider: TracerProvider; readonly tracer: Tracer } | undefined;
 
 /**
  * Botkeel's tracer from the globally registered OpenTelemetry provider (a no-op until an SDK is
@@ -23,7 +29,27 @@ const scope = '@botkeel/core';
  * ```
  */
 export function botkeelTracer(): Tracer {
-  return trace.getTracer(scope);
+  const provider = trace.getTracerProvider();
+  // A ProxyTracer follows a delegate registered later by itself; a new provider (after `disable`) gets its own.
+  if (provider !== tracerOf?.provider) tracerOf = { provider, tracer: provider.getTracer(scope) };
+  return tracerOf.tracer;
+}
+
+/** What the API's proxy delegates to until an SDK is registered (its no-op provider, one per API copy). */
+const noSdkDelegate = new ProxyTracerProvider().getDelegate();
+
+/** The span every no-op `withSpan` hands out: records nothing, has an invalid context, ends as a no-op. */
+const inertSpan: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * True when a span started now would be the API's no-op one with nothing to pass on: no SDK behind the
+ * global provider and no span (a traced parent) in the active context.
+ */
+function isTracingOff(): boolean {
+  const provider = trace.getTracerProvider();
+  if (!(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== noSdkDelegate) return false;
+  const parent = trace.getSpanContext(context.active());
+  return parent === undefined || !isSpanContextValid(parent);
 }
 
 /**
@@ -53,10 +79,12 @@ export function withSpan<T>(
   attributes: Attributes,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const span = botkeelTracer().startSpan(name, { attributes });
-  // No SDK registered and no traced parent: a no-op span with an invalid context, which has nothing to
-  // record, end or pass on to child spans, so `fn` runs without an async wrapper or a context switch.
-  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) {
+  // No SDK registered and no traced parent: the span would be a no-op with an invalid context, which
+  // has nothing to record, end or pass on to child spans, so `fn` runs with a shared inert span,
+  // without an async wrapper or a context switch (and without asking the no-op tracer for a span).
+  const isOff = isTracingOff();
+  const span = isOff ? inertSpan : botkeelTracer().startSpan(name, { attributes });
+  if (isOff || (!span.isRecording() && !isSpanContextValid(span.spanContext()))) {
     try {
       return fn(span);
     } catch (error) {
