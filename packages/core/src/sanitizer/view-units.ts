@@ -1,0 +1,96 @@
+import { toLatinLetter } from './confusables.js';
+import { lowerCaseSpecial, lowerCaseUnits } from './lower-case-table.js';
+
+/**
+ * Everything the matching-views pass needs to know about one UTF-16 code unit, packed in one 32-bit
+ * table entry so the pass makes one look-up per unit: the unit's lower case (bits 0–15), what kind of
+ * word character that lower case is (flags below), and two signed 2-bit counters: the word's script
+ * delta (bits 30–31: +1 for a Latin letter, −1 for Cyrillic) and the message's script balance
+ * (bits 28–29: +1 for a–z, −1 for Cyrillic).
+ */
+
+/** A word character: a letter, digit or other non-separator (never a leet symbol or a special unit). */
+export const unitWord = 1 << 16;
+/** `@ $ ! |`: a word character only before a letter. */
+export const unitLeet = 1 << 17;
+/** Lower case of the whole string differs from the table (see `lowerCaseSpecial`). */
+export const unitSpecial = 1 << 18;
+/** A letter (Latin, Cyrillic or Greek): what a leet symbol needs after it to join a word. */
+export const unitLetter = 1 << 19;
+export const unitLatin = 1 << 20;
+export const unitCyrillic = 1 << 21;
+export const unitGreek = 1 << 22;
+export const unitDigitOrLeet = 1 << 23;
+/** A Cyrillic letter with no Latin look-alike: a word holding one cannot be folded to Latin whole. */
+export const unitUnfoldableCyrillic = 1 << 24;
+export const unitLowerMask = 0xffff;
+
+/** The word delta of a table entry: +1 Latin letter, −1 Cyrillic letter, else 0. */
+export const wordDeltaOf = (info: number): number => info >> 30;
+/** The message balance of a table entry: +1 for a–z, −1 for Cyrillic, else 0. */
+export const balanceOf = (info: number): number => (info << 2) >> 30;
+
+const kindSeparator = 0;
+const kindLatin = 1;
+const kindCyrillic = 2;
+const kindGreek = 3;
+const kindDigit = 4;
+const kindOther = 5;
+const kindLeetSymbol = 6;
+
+function kindOf(code: number): number {
+  if (code < 0x80) {
+    if (code >= 0x61 && code <= 0x7a) return kindLatin;
+    if (code >= 0x30 && code <= 0x39) return kindDigit;
+    if (code === 0x40 || code === 0x24 || code === 0x21 || code === 0x7c) return kindLeetSymbol;
+    return kindSeparator;
+  }
+  if (code < 0xc0 || code === 0xd7 || code === 0xf7) return kindSeparator;
+  if (code < 0x370) return kindLatin;
+  if (code < 0x400) return kindGreek;
+  if (code < 0x530) return kindCyrillic;
+  if (code >= 0x2000 && code <= 0x2bff) return kindSeparator;
+  if (code >= 0x3000 && code <= 0x303f) return kindSeparator;
+  if (code >= 0xd800 && code <= 0xdfff) return kindSeparator;
+  if (code >= 0xfe10 && code <= 0xfe6f) return kindSeparator;
+  if (code >= 0xff00 && code <= 0xff65) return kindSeparator;
+  return kindOther;
+}
+
+/** The packed entry for a unit whose lower case is `lower`. */
+function entryFor(lower: number, isSpecial: boolean): number {
+  const kind = kindOf(lower);
+  let entry = lower;
+  if (isSpecial) entry |= unitSpecial;
+  else if (kind === kindLeetSymbol) entry |= unitLeet;
+  else if (kind !== kindSeparator) entry |= unitWord;
+  if (kind === kindLatin || kind === kindCyrillic || kind === kindGreek) entry |= unitLetter;
+  if (kind === kindLatin) entry |= unitLatin | (1 << 30);
+  if (kind === kindCyrillic) {
+    entry |= unitCyrillic | (3 << 30) | (3 << 28);
+    if ((toLatinLetter[lower] ?? 0) === 0) entry |= unitUnfoldableCyrillic;
+  }
+  if (kind === kindGreek) entry |= unitGreek;
+  if (kind === kindDigit || kind === kindLeetSymbol) entry |= unitDigitOrLeet;
+  if (lower >= 0x61 && lower <= 0x7a) entry |= 1 << 28;
+  return entry | 0;
+}
+
+/** Per raw code unit: its packed entry, lower-cased by table. */
+export const lowerCasingUnits = new Int32Array(0x10000);
+/** Per code unit of text that is lower case already: its packed entry, kept as it is. */
+export const keptUnits = new Int32Array(0x10000);
+/** Per raw code unit: the symbols view unit (lower case, Cyrillic/Greek look-alikes folded to Latin). */
+export const lowerFoldedUnits = new Uint16Array(0x10000);
+/** Per code unit of lower-case text: Cyrillic/Greek look-alikes folded to Latin. */
+export const foldedUnits = new Uint16Array(0x10000);
+
+for (let code = 0; code < 0x10000; code += 1) {
+  const lower = lowerCaseUnits[code] ?? code;
+  lowerCasingUnits[code] = entryFor(lower, lowerCaseSpecial[code] === 1);
+  keptUnits[code] = entryFor(code, false);
+  const foldedLower = lower < 0x500 ? (toLatinLetter[lower] ?? 0) : 0;
+  lowerFoldedUnits[code] = foldedLower === 0 ? lower : foldedLower;
+  const folded = code < 0x500 ? (toLatinLetter[code] ?? 0) : 0;
+  foldedUnits[code] = folded === 0 ? code : folded;
+}
