@@ -1,6 +1,7 @@
 import { AnchorScanner } from './anchor-scanner.js';
 import { measureExpression } from './expression-bounds.js';
 import { type MatchingViews } from './matching-views.js';
+import { anchorLead } from './anchor-lead.js';
 import { type PatternView, type SanitizerPattern } from './sanitizer-types.js';
 
 /** A pattern prepared for matching: flags stripped of `g`/`y` so it keeps no state between calls. */
@@ -17,7 +18,17 @@ export interface CompiledPattern {
   readonly margin: number;
   /** Length of the pattern's shortest anchor (`Infinity` without anchors: it scans the whole text). */
   readonly shortestAnchor: number;
+  /**
+   * When known: every match starts at most this many code units before one of the pattern's anchors
+   * (see `anchorLead`), so the pattern is tried only at those positions, with `stickyExpression`.
+   */
+  readonly lead: number | undefined;
+  /** The same expression with the `y` flag, to try one position. */
+  readonly stickyExpression: RegExp;
 }
+
+/** Positions tried before each anchor hit at most; past it, windows are cheaper. */
+const maxLead = 3;
 
 /** One match of a pattern in a view. */
 export interface PatternMatch {
@@ -113,6 +124,8 @@ export class PatternSet {
         maxLength: bounds.maxLength,
         margin: bounds.context + 1,
         shortestAnchor: Math.min(...(definition.anchors ?? []).map((anchor) => anchor.length)),
+        lead: anchorLead(definition.pattern, definition.anchors ?? [], maxLead),
+        stickyExpression: new RegExp(definition.pattern.source, `${flags}y`),
       };
     });
     this.isCandidate = new Uint8Array(compiled.length);
@@ -187,7 +200,9 @@ export class PatternSet {
       const matched =
         isSaturated || !Number.isFinite(pattern.maxLength) || !Number.isFinite(pattern.shortestAnchor)
           ? pattern.expression.exec(text)?.[0]
-          : matchInWindows(pattern, text, hits, hitCount, index);
+          : pattern.lead === undefined
+            ? matchInWindows(pattern, text, hits, hitCount, index)
+            : matchBeforeHits(pattern, pattern.lead, text, hits, hitCount, index);
       if (matched !== undefined) matches.push({ pattern, matched });
     }
     return matches;
@@ -208,6 +223,40 @@ const hitBuffers: AnchorHits = {
   starts: new Int32Array(maxRecordedHits),
   anchorIds: new Int32Array(maxRecordedHits),
 };
+
+/**
+ * Tries a pattern whose matches start at most `lead` code units before one of its anchors only at
+ * those positions, in increasing order, on the whole text (so look-arounds see the real context).
+ * Every match starts at one of them, so the first that matches is the leftmost match, the one a
+ * whole-text search finds.
+ */
+function matchBeforeHits(
+  pattern: CompiledPattern,
+  lead: number,
+  text: string,
+  hits: AnchorHits,
+  hitCount: number,
+  index: ViewIndex,
+): string | undefined {
+  const { stickyExpression } = pattern;
+  const row = pattern.index * index.anchorCount;
+  let tried = -1;
+  for (let hit = 0; hit < hitCount; hit += 1) {
+    if (index.opensWindow[row + (hits.anchorIds[hit] ?? 0)] !== 1) continue;
+    const hitStart = hits.starts[hit] ?? 0;
+    for (let position = Math.max(tried + 1, hitStart - lead); position <= hitStart; position += 1) {
+      stickyExpression.lastIndex = position;
+      const found = stickyExpression.exec(text);
+      if (found !== null) {
+        stickyExpression.lastIndex = 0;
+        return found[0];
+      }
+    }
+    tried = Math.max(tried, hitStart);
+  }
+  stickyExpression.lastIndex = 0;
+  return undefined;
+}
 
 /**
  * Runs a bounded pattern only in windows around the hits of its anchors. Every match contains an
