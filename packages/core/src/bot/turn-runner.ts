@@ -49,8 +49,21 @@ function isButtons(value: unknown): value is OutgoingMessage['buttons'] {
 
 /** What the records and side effects of one task under the chat lock share. */
 interface TaskScope {
-  readonly signal: AbortSignal;
+  /** The task's hold: aborted on a lost lease or the caller's abort; its signal is created on first read. */
+  readonly turn: ChatTurnContext;
   readonly leases: IdempotencyLeases | undefined;
+}
+
+/**
+ * Send options whose `signal` is the task's, created only if the channel reads it. An own enumerable
+ * getter, so a channel that spreads its options (`{ ...options }`) still passes the signal on.
+ */
+function sendOptionsOf(turn: ChatTurnContext): { readonly signal: AbortSignal } {
+  return {
+    get signal(): AbortSignal {
+      return turn.signal;
+    },
+  };
 }
 
 /** A done side effect: stored as `idempotent()` stores `true`, whatever the effect returned. */
@@ -86,21 +99,21 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
   const effectSettings: RunOnceSettings<void> = { ...summarySettings, serializer: effectDone };
   /** A task under the chat lock, its signal and the records it holds (none when the store cannot extend them). */
   const scopeOf = (turn: ChatTurnContext): TaskScope => {
-    if (!canExtend) return { signal: turn.signal, leases: undefined };
+    if (!canExtend) return { turn, leases: undefined };
     const leases = new IdempotencyLeases(idempotency);
     turn.onRenew(() => leases.extendAll({ leaseMs: turnLeaseMs }));
-    return { signal: turn.signal, leases };
+    return { turn, leases };
   };
   const summaryOnce = (key: string, work: () => Promise<TurnSummary>, scope: TaskScope) =>
-    runOnce(idempotency, key, work, summarySettings, scope.signal, scope.leases);
+    runOnce(idempotency, key, work, summarySettings, scope.turn, scope.leases);
 
   // Every side effect of a batch (a reply, the handoff, a forward) runs once per key, replays included.
   const effectOnce = (key: string, effect: () => Promise<void>, scope: TaskScope) =>
-    runOnce(idempotency, key, effect, effectSettings, scope.signal, scope.leases);
+    runOnce(idempotency, key, effect, effectSettings, scope.turn, scope.leases);
   const sendOnce = (message: OutgoingMessage & { idempotencyKey: string }, scope: TaskScope) =>
     effectOnce(
       message.idempotencyKey,
-      () => withSpan(SpanNames.channelSend, {}, () => channel.send(message, { signal: scope.signal })),
+      () => withSpan(SpanNames.channelSend, {}, () => channel.send(message, sendOptionsOf(scope.turn))),
       scope,
     );
 
@@ -116,20 +129,21 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     recentMessages: (context.summarize ?? defaultRecentMessages)(result, batch),
   });
 
-  const runTurn = async (batch: BotBatch, signal: AbortSignal): Promise<TurnSummary> => {
+  const runTurn = async (batch: BotBatch, abortSource: ChatTurnContext): Promise<TurnSummary> => {
     const events = context.toEvents(batch);
+    const turnOptions = { abortSource, turnId: batch.batchId };
     let result: TurnResult<TMachine>;
     try {
-      result = await conversation.turn(batch.chatId, events, { signal, turnId: batch.batchId });
+      result = await conversation.turn(batch.chatId, events, turnOptions);
       if (result.status === 'done' && !result.isHandedOff && result.replies.length === 0) {
         // The last conversation ended (e.g. an order was placed): this batch starts a new one.
-        await conversation.reset(batch.chatId, { signal });
-        result = await conversation.turn(batch.chatId, events, { signal, turnId: batch.batchId });
+        await conversation.reset(batch.chatId, { abortSource });
+        result = await conversation.turn(batch.chatId, events, turnOptions);
       }
     } catch (error) {
       if (!(isLlmExhausted(error) && (context.escalateOnLlmExhausted ?? true))) throw error;
       logger.warn({ err: error }, 'LLM exhausted: escalating to a human');
-      result = await conversation.escalate(batch.chatId, 'llm-exhausted', { signal });
+      result = await conversation.escalate(batch.chatId, 'llm-exhausted', { abortSource });
     }
     const wasHandedOff = result.isHandedOff && result.escalation === undefined;
     return summarize(result, batch, wasHandedOff);
@@ -160,7 +174,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
                 state: summary.state,
                 recentMessages: summary.recentMessages,
               },
-              { signal: scope.signal },
+              { signal: scope.turn.signal },
             ),
           ),
         scope,
@@ -191,7 +205,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
         }
         const summary = await summaryOnce(
           `batch:${info.batchId}:turn`,
-          () => runTurn(batch, scope.signal),
+          () => runTurn(batch, scope.turn),
           scope,
         );
         if (summary.wasHandedOff) {
@@ -199,7 +213,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
             const forward = handoff.forward.bind(handoff);
             await effectOnce(
               `batch:${info.batchId}:forward`,
-              () => forward(chatId, messages, { signal: scope.signal }),
+              () => forward(chatId, messages, { signal: scope.turn.signal }),
               scope,
             );
           } else logger.info({ messages: messages.length }, 'chat is with a human; messages not forwarded');

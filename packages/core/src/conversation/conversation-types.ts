@@ -6,6 +6,7 @@ import {
   type StateValue,
 } from 'xstate';
 import { type Clock } from '../clock/clock.js';
+import { type AbortSource } from '../lock/abort-source.js';
 import { type CheckpointStore } from './checkpoint-store.js';
 import { type EscalateEvent } from './escalation.js';
 import { type SnapshotMigrations } from './migrations.js';
@@ -34,6 +35,11 @@ export interface ConversationOptions<TMachine extends AnyStateMachine> {
 export interface TurnOptions {
   /** Aborts the turn: running invoked actors are stopped and nothing is saved. */
   signal?: AbortSignal;
+  /**
+   * Instead of `signal`: the same, from an {@link AbortSource} whose signal is created only if the
+   * turn waits on an invoked actor (a chat lock's `ChatTurnContext` is one). Not together with `signal`.
+   */
+  abortSource?: AbortSource;
   /**
    * Identifies what this turn delivers (e.g. the debounced batch's id). The checkpoint saved by the
    * turn remembers the id and the turn's replies and escalation, in the same compare-and-swap; a

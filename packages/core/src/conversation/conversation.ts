@@ -10,7 +10,8 @@ import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { parseOptions } from '../errors/parse-options.js';
-import { AbortedError } from '../errors/subclasses.js';
+import { AbortedError, InvalidOptionsError } from '../errors/subclasses.js';
+import { type AbortSource, abortSourceOf } from '../lock/abort-source.js';
 import { botkeelMeter, withSpan } from '../telemetry/instruments.js';
 import { MetricNames, SpanNames } from '../telemetry/names.js';
 import { type Checkpoint } from './checkpoint-store.js';
@@ -30,8 +31,17 @@ import { type MachineSnapshot, restorableSnapshot, restoreActor, snapshotOf } fr
 import { isSettled, waitUntilSettled } from './settle.js';
 import { findTurnRecord, type TurnRecord, withTurnRecord } from './turn-records.js';
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new AbortedError('The turn was aborted', { cause: signal.reason });
+function throwIfAborted(abort: AbortSource | undefined): void {
+  if (abort?.isAborted === true) throw new AbortedError('The turn was aborted', { cause: abort.reason });
+}
+
+/** What aborts a turn: its `abortSource`, or one over its `signal` (never both). */
+function abortOf(options: TurnOptions): AbortSource | undefined {
+  const { signal, abortSource } = options;
+  if (abortSource === undefined) return signal === undefined ? undefined : abortSourceOf(signal);
+  if (signal !== undefined)
+    throw new InvalidOptionsError('Conversation: give either signal or abortSource, not both');
+  return abortSource;
 }
 
 const escalationEvent = (reason: string): EscalationEmitted => ({ type: 'escalation', reason });
@@ -110,13 +120,13 @@ export function createConversation<TMachine extends AnyStateMachine>(
     checkpoint: Checkpoint,
     current: MachineSnapshot,
     rawReason: unknown,
-    signal: AbortSignal | undefined,
+    abort: AbortSource | undefined,
     turnId: string | undefined,
   ): Promise<TurnResult<TMachine>> => {
     const reason = typeof rawReason === 'string' && rawReason !== '' ? rawReason : 'unspecified';
     const handedOff = machine.resolveState({ value: handoffState, context: current.context });
     const record = turnId === undefined ? undefined : { id: turnId, replies: [], escalation: { reason } };
-    throwIfAborted(signal);
+    throwIfAborted(abort);
     const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
       checkpoints.save(
         threadId,
@@ -183,17 +193,17 @@ export function createConversation<TMachine extends AnyStateMachine>(
   const runLight = (
     start: MachineSnapshot,
     events: readonly ConversationEvent<TMachine>[],
-    signal: AbortSignal | undefined,
+    abort: AbortSource | undefined,
   ): Outcome | undefined => {
     let current = start;
     if (current.status === 'active') {
-      throwIfAborted(signal);
+      throwIfAborted(abort);
       for (const event of events) {
         if (current.status !== 'active') break;
         const next = lightTurn.send(current, event);
         if (next === undefined) return undefined;
         current = next;
-        throwIfAborted(signal);
+        throwIfAborted(abort);
       }
     }
     return { finalSnapshot: current, persisted: lightTurn.persisted(current), emitted: lightTurn.emitted };
@@ -204,7 +214,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
     threadId: string,
     actor: Actor<TMachine>,
     events: readonly ConversationEvent<TMachine>[],
-    signal: AbortSignal | undefined,
+    abort: AbortSource | undefined,
     deadlineMs: number,
   ): Promise<Outcome> => {
     const emitted: { type: string }[] = [];
@@ -220,10 +230,11 @@ export function createConversation<TMachine extends AnyStateMachine>(
             clock,
             deadlineMs,
             timeoutMs: settleTimeoutMs,
-            signal,
+            // Created only for a turn that waits on an invoked actor.
+            signal: abort?.signal,
           });
         }
-        throwIfAborted(signal);
+        throwIfAborted(abort);
         return undefined;
       };
       if (snapshotOf(actor).status === 'active') {
@@ -256,16 +267,16 @@ export function createConversation<TMachine extends AnyStateMachine>(
   const run = async (
     threadId: string,
     events: readonly ConversationEvent<TMachine>[],
-    signal: AbortSignal | undefined,
+    abort: AbortSource | undefined,
     turnId: string | undefined,
   ): Promise<TurnResult<TMachine>> => {
     const startedAtMs = clock.now();
     let recorded = 'completed';
     try {
       const deadlineMs = clock.now() + settleTimeoutMs;
-      throwIfAborted(signal);
+      throwIfAborted(abort);
       const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
-      throwIfAborted(signal);
+      throwIfAborted(abort);
       const snapshot = restorableSnapshot(threadId, checkpoint, restoreContext);
       const input = checkpoint === undefined ? options.input?.(threadId) : undefined;
       // The pure path first; a turn it cannot run (or a snapshot it cannot restore) goes to an actor.
@@ -284,13 +295,13 @@ export function createConversation<TMachine extends AnyStateMachine>(
         (event) => event.type === 'ESCALATE',
       );
       if (wasFinished && !wasHandedOff && escalate !== undefined && checkpoint !== undefined) {
-        return await escalateFinished(threadId, checkpoint, start, escalate.reason, signal, turnId);
+        return await escalateFinished(threadId, checkpoint, start, escalate.reason, abort, turnId);
       }
 
-      let outcome = actor === undefined ? runLight(start, events, signal) : undefined;
+      let outcome = actor === undefined ? runLight(start, events, abort) : undefined;
       if (outcome === undefined) {
         actor ??= restoreActor(threadId, checkpoint, snapshot, input, restoreContext);
-        outcome = await runOnActor(threadId, actor, events, signal, deadlineMs);
+        outcome = await runOnActor(threadId, actor, events, abort, deadlineMs);
       }
       const { finalSnapshot, persisted, emitted } = outcome;
 
@@ -303,7 +314,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
 
       let version = checkpoint?.version ?? 0;
       if (!wasFinished) {
-        throwIfAborted(signal);
+        throwIfAborted(abort);
         const record =
           turnId === undefined ? undefined : { id: turnId, replies: emitted.filter(isReply), escalation };
         const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
@@ -347,15 +358,16 @@ export function createConversation<TMachine extends AnyStateMachine>(
     turnOptions: TurnOptions = {},
   ): Promise<TurnResult<TMachine>> =>
     withSpan(SpanNames.turn, { 'botkeel.events': events.length }, () =>
-      run(threadId, events, turnOptions.signal, turnOptions.turnId),
+      run(threadId, events, abortOf(turnOptions), turnOptions.turnId),
     );
 
   const reset = async (threadId: string, resetOptions: TurnOptions = {}): Promise<number> => {
-    throwIfAborted(resetOptions.signal);
+    const abort = abortOf(resetOptions);
+    throwIfAborted(abort);
     const checkpoint = await checkpoints.load(threadId);
     const actor = createActor(machine, { clock, input: options.input?.(threadId) });
     const fresh = actor.getPersistedSnapshot();
-    throwIfAborted(resetOptions.signal);
+    throwIfAborted(abort);
     // The records of the last turns stay: a turn from before the reset is not applied to the new start.
     const saved = await checkpoints.save(threadId, withTurnRecord(fresh, checkpoint?.snapshot, undefined), {
       expectedVersion: checkpoint?.version ?? 0,

@@ -3,6 +3,7 @@ import { type Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { AbortedError } from '../errors/subclasses.js';
+import { abortSourceOf } from '../lock/abort-source.js';
 import { type IdempotencyStore } from './idempotency-store.js';
 import { jsonResultSerializer, type ResultSerializer, runOnce } from './run-once.js';
 
@@ -117,6 +118,6 @@ export async function idempotent<T>(
       clock,
       serializer: options.serializer ?? (jsonResultSerializer as ResultSerializer<T>),
     },
-    signal,
+    signal === undefined ? undefined : abortSourceOf(signal),
   );
 }

@@ -68,6 +68,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (entry?.status === 'completed') return { status: 'completed', result: entry.result };
     if (entry !== undefined) return inProgress;
     const token = processUniqueId();
+    // The key is kept for the record's whole TTL: as one flat string, not the rope a template
+    // literal of ids answers (converting it to a number makes V8 flatten it; see run-once.ts).
+    void Number(key);
     this.entries.set(key, { status: 'in-progress', token, expiresAt: now + leaseMs }, now);
     return { status: 'started', token };
   }

@@ -1,6 +1,7 @@
 import { abortableSleep } from '../clock/abortable-sleep.js';
 import { type Clock } from '../clock/clock.js';
 import { AbortedError } from '../errors/subclasses.js';
+import { type AbortSource } from '../lock/abort-source.js';
 import { type IdempotencyLeases } from './idempotency-leases.js';
 import { type IdempotencyStore } from './idempotency-store.js';
 
@@ -40,6 +41,7 @@ export interface RunOnceSettings<T> {
  * chat lock, which aborts its signal when that lease is lost — so aborting `fn` when the idempotency
  * lease runs out would add a timer and an AbortController per call and protect nothing more.
  *
+ * `abort` is checked before each `begin`; its signal is read only to wait for a record held elsewhere.
  * With `leases`, a started record is held in it while `fn` runs (dropped before `complete` or
  * `release`), so the owner can extend it on each renewal of its own lease (see {@link IdempotencyLeases}).
  */
@@ -48,12 +50,12 @@ export async function runOnce<T>(
   key: string,
   fn: () => Promise<T> | T,
   settings: RunOnceSettings<T>,
-  signal: AbortSignal | undefined,
+  abort: AbortSource | undefined,
   leases?: IdempotencyLeases,
 ): Promise<T> {
   // Bounded by time: a key stays in progress at most `leaseMs` after its owner stopped renewing it.
   for (;;) {
-    if (signal?.aborted === true) throw new AbortedError(`idempotent: aborted while waiting for "${key}"`);
+    if (abort?.isAborted === true) throw new AbortedError(`idempotent: aborted while waiting for "${key}"`);
     const begun = await store.begin(key, { leaseMs: settings.leaseMs });
     if (begun.status === 'completed') return settings.serializer.deserialize(begun.result);
     if (begun.status === 'started') {
@@ -88,7 +90,8 @@ export async function runOnce<T>(
     await abortableSleep(
       settings.clock,
       settings.pollIntervalMs,
-      signal,
+      // Created only here: a caller that never waits for another's record never needs the signal.
+      abort?.signal,
       () => new AbortedError('idempotent: aborted while waiting'),
     );
   }

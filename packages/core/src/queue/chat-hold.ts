@@ -1,5 +1,5 @@
 import { type Clock, type TimerHandle } from '../clock/clock.js';
-import { type AbortSource } from '../lock/abort-source.js';
+import { type AbortListener, type AbortSource } from '../lock/abort-source.js';
 import { LockLostError } from '../lock/lock-lost-error.js';
 import { type LockLease, type LockStore } from '../lock/lock-store.js';
 
@@ -18,7 +18,7 @@ export interface HoldSettings {
  * lease is lost. The hold is its own listener on the caller's abort source (`handleEvent`), so a
  * hold allocates no closures.
  */
-export class ChatHold {
+export class ChatHold implements AbortSource {
   readonly chatId: string;
   readonly fencingToken: number;
   /** Set once a renewal was refused, or failed until the lease certainly ran out. */
@@ -63,6 +63,27 @@ export class ChatHold {
     else if (this.#caller.isAborted) controller.abort(this.#caller.reason);
     else if (!this.isFinished) this.#caller.addAbortListener(this);
     return controller.signal;
+  }
+
+  /** True once the lease was lost or the caller aborted (read without creating {@link ChatHold.signal}). */
+  get isAborted(): boolean {
+    return this.lost !== undefined || this.#caller.isAborted;
+  }
+
+  /** Why it aborted: the lost lease's `LOCK_LOST` error or the caller's reason; `undefined` while not aborted. */
+  get reason(): unknown {
+    if (this.lost !== undefined) return this.lost;
+    return this.#caller.isAborted ? this.#caller.reason : undefined;
+  }
+
+  /** Listens on {@link ChatHold.signal} (created now): only a task that waits on an abort asks for this. */
+  addAbortListener(listener: AbortListener): void {
+    this.signal.addEventListener('abort', listener, { once: true });
+  }
+
+  /** Stops calling `listener`. */
+  removeAbortListener(listener: AbortListener): void {
+    this.#controller?.signal.removeEventListener('abort', listener);
   }
 
   /** The caller's signal aborted: pass it on. */

@@ -30,8 +30,11 @@ export interface ChatLockOptions {
   lockKey?: (chatId: string) => string;
 }
 
-/** What a task run under {@link ChatLock.run} receives. */
-export interface ChatTurnContext {
+/**
+ * What a task run under {@link ChatLock.run} receives. As an {@link AbortSource} it tells whether the
+ * task was aborted (`isAborted`, `reason`) without creating its `signal`.
+ */
+export interface ChatTurnContext extends AbortSource {
   /** The chat being served. */
   readonly chatId: string;
   /** Strictly increasing per chat across holders; pass it to stores that can reject stale writers. */

@@ -1,5 +1,7 @@
 import {
+  BotkeelError,
   type BotMessage,
+  type LockStore,
   type OutgoingMessage,
   MemoryCheckpointStore,
   MemoryDebounceStore,
@@ -65,5 +67,54 @@ describe("a turn's context", () => {
     const forB = seen.find((entry) => entry.chatId === 'B');
     expect(forB?.context).toMatchObject({ chatId: 'B', userId: 'user-b', updateId: 'u:2' });
     await bot.stop({ deadlineMs: 1_000 });
+  });
+
+  it("hands a reply's send the turn's signal, kept by a spread of the options, aborted when the chat lease is lost", async () => {
+    const clock = createManualClock(1_000_000);
+    const memoryLocks = new MemoryLockStore({ clock });
+    const locks: LockStore = {
+      acquire: (key, options) => memoryLocks.acquire(key, options),
+      release: (lease) => memoryLocks.release(lease),
+      // Every renewal is refused: the lease counts as lost at the first one.
+      renew: () => Promise.resolve(undefined),
+    };
+    const reasons: unknown[] = [];
+    const bot = createBot({
+      channel: {
+        name: 'test',
+        async send(_outgoing: OutgoingMessage, options?: { signal?: AbortSignal }) {
+          const { signal } = { ...options };
+          if (signal === undefined) throw new Error('no signal');
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+          reasons.push(signal.reason);
+        },
+      },
+      conversation: createConversation({
+        machine: chatMachine({ answer: (text) => Promise.resolve(`you said ${text}`) }),
+        checkpoints: new MemoryCheckpointStore(),
+        clock,
+      }),
+      toEvents: (batch) => [{ type: 'TEXT', text: batch.text, count: batch.messages.length }],
+      dedupe: new MemoryDedupeStore({ clock }),
+      idempotency: new MemoryIdempotencyStore({ clock }),
+      locks,
+      debounce: {
+        store: new MemoryDebounceStore(),
+        quietMs: 100,
+        maxWaitMs: 100,
+        maxItems: 10,
+        leaseMs: 3_000,
+        pollMs: 60_000,
+      },
+      clock,
+    });
+    bot.start();
+    await bot.handle(message('A', 'user-a', 'u:1'));
+    await clock.advanceAsync(100);
+    expect(reasons).toEqual([]);
+    await clock.advanceAsync(1_000);
+    expect(reasons).toHaveLength(1);
+    expect(BotkeelError.hasCode(reasons[0], 'LOCK_LOST')).toBe(true);
+    await bot.stop({ deadlineMs: 1_000, drain: false });
   });
 });

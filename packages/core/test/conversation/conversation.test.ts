@@ -1,6 +1,8 @@
 import {
+  type AbortSource,
   BotkeelError,
   MemoryCheckpointStore,
+  abortSourceOf,
   MemoryLockStore,
   createChatLock,
   createConversation,
@@ -144,6 +146,52 @@ describe('createConversation', () => {
     already.abort();
     const early = await outcome(conversation.turn('chat:2', [], { signal: already.signal }));
     expect(BotkeelError.hasCode(early, 'ABORTED')).toBe(true);
+    expect(await checkpoints.load('chat:2')).toBeUndefined();
+  });
+
+  it('takes an abortSource instead of a signal: same aborts, its signal read only to wait on the LLM', async () => {
+    const clock = createManualClock(0);
+    const { machine, signals } = funnelWithLlm(clock, 5_000);
+    const checkpoints = new MemoryCheckpointStore();
+    const conversation = createConversation({ machine, checkpoints, clock });
+    const controller = new AbortController();
+    let signalReads = 0;
+    const source = abortSourceOf(controller.signal);
+    const counted: AbortSource = {
+      get isAborted() {
+        return source.isAborted;
+      },
+      get reason(): unknown {
+        return source.reason;
+      },
+      get signal() {
+        signalReads += 1;
+        return source.signal;
+      },
+      addAbortListener: (listener) => source.addAbortListener(listener),
+      removeAbortListener: (listener) => source.removeAbortListener(listener),
+    };
+    // A turn that waits on nothing never reads the signal.
+    await conversation.turn('chat:3', [{ type: 'TEXT', text: 'hi' }] as never[], { abortSource: counted });
+    expect(signalReads).toBe(0);
+    expect((await checkpoints.load('chat:3'))?.version).toBe(1);
+    await toOffer(conversation, 'chat:1');
+    const error = outcome(
+      conversation.turn('chat:1', [{ type: 'TIMELINE', weeks: 3 }], { abortSource: counted }),
+    );
+    await clock.advanceAsync(100);
+    controller.abort();
+    expect(BotkeelError.hasCode(await error, 'ABORTED')).toBe(true);
+    expect(signalReads).toBeGreaterThan(0);
+    expect(signals.at(-1)?.aborted).toBe(true);
+    const version = (await checkpoints.load('chat:1'))?.version;
+    const early = await outcome(conversation.turn('chat:1', [], { abortSource: counted }));
+    expect(BotkeelError.hasCode(early, 'ABORTED')).toBe(true);
+    expect((await checkpoints.load('chat:1'))?.version).toBe(version);
+    const both = await outcome(
+      conversation.turn('chat:2', [], { signal: controller.signal, abortSource: counted }),
+    );
+    expect(BotkeelError.hasCode(both, 'INVALID_OPTIONS')).toBe(true);
     expect(await checkpoints.load('chat:2')).toBeUndefined();
   });
 

@@ -1,4 +1,10 @@
-import { MemoryIdempotencyStore, createManualClock, idempotent } from '@botkeel/core';
+import {
+  type AbortSource,
+  MemoryIdempotencyStore,
+  abortSourceOf,
+  createManualClock,
+  idempotent,
+} from '@botkeel/core';
 import { describe, expect, it } from 'vitest';
 import { jsonResultSerializer, runOnce, type RunOnceSettings } from '../../src/idempotency/run-once.js';
 
@@ -44,13 +50,48 @@ describe('runOnce', () => {
     const { clock, store, settings } = setup();
     await store.begin('busy', { leaseMs: 60_000 });
     const controller = new AbortController();
-    const waiting = runOnce(store, 'busy', () => 'never', settings, controller.signal).catch(
+    const waiting = runOnce(store, 'busy', () => 'never', settings, abortSourceOf(controller.signal)).catch(
       (error: unknown) => error,
     );
     await clock.advanceAsync(250);
     controller.abort();
     expect(await waiting).toMatchObject({ code: 'ABORTED' });
     expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it("reads its abort source's signal only to wait for a record held elsewhere", async () => {
+    const { clock, store, settings } = setup();
+    const controller = new AbortController();
+    let signalReads = 0;
+    const source: AbortSource = {
+      get isAborted() {
+        return controller.signal.aborted;
+      },
+      get reason(): unknown {
+        return controller.signal.reason as unknown;
+      },
+      get signal() {
+        signalReads += 1;
+        return controller.signal;
+      },
+      addAbortListener: () => undefined,
+      removeAbortListener: () => undefined,
+    };
+    expect(await runOnce(store, 'free', () => 'done', settings, source)).toBe('done');
+    expect(await runOnce(store, 'free', () => 'again', settings, source)).toBe('done');
+    expect(signalReads).toBe(0);
+    await store.begin('busy', { leaseMs: 60_000 });
+    const waiting = runOnce(store, 'busy', () => 'never', settings, source).catch((error: unknown) => error);
+    await clock.advanceAsync(150);
+    expect(signalReads).toBeGreaterThan(0);
+    controller.abort();
+    expect(await waiting).toMatchObject({ code: 'ABORTED' });
+    // Aborted before it starts: no begin, no signal needed.
+    const reads = signalReads;
+    await expect(runOnce(store, 'other', () => 'x', settings, source)).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
+    expect(signalReads).toBe(reads);
   });
 
   it('writes and reads the same records as idempotent()', async () => {

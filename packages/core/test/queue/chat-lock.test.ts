@@ -175,6 +175,42 @@ describe('createChatLock', () => {
     expect(locks.renewals).toBe(1);
   });
 
+  it("tells its abort state as an AbortSource without creating the task's signal", async () => {
+    const clock = createManualClock(0);
+    const locks = faultyRenewals(new MemoryLockStore({ clock }), { renew: 'refuse' });
+    const chatLock = createChatLock({ locks, clock, leaseMs: 300, renewEveryMs: 100 });
+    const states: { isAborted: boolean; reason: unknown }[] = [];
+    let heard = 0;
+    const outcome = chatLock
+      .run('42', async (turn) => {
+        states.push({ isAborted: turn.isAborted, reason: turn.reason });
+        await delay(clock, 150);
+        states.push({ isAborted: turn.isAborted, reason: turn.reason });
+        // A listener added after the abort is never called, like AbortSource's contract says.
+        turn.addAbortListener({ handleEvent: () => (heard += 1) });
+        return turn.signal.aborted;
+      })
+      .catch((error: unknown) => error);
+    await clock.advanceAsync(1_000);
+    expect(BotkeelError.hasCode(await outcome, 'LOCK_LOST')).toBe(true);
+    expect(states[0]).toEqual({ isAborted: false, reason: undefined });
+    expect(states[1]?.isAborted).toBe(true);
+    expect(BotkeelError.hasCode(states[1]?.reason, 'LOCK_LOST')).toBe(true);
+    expect(heard).toBe(0);
+    // The caller's abort shows the same way.
+    const caller = new AbortController();
+    const seen = await chatLock.run(
+      '43',
+      async (turn) => {
+        caller.abort(new Error('stop'));
+        await Promise.resolve();
+        return { isAborted: turn.isAborted, reason: turn.reason };
+      },
+      { signal: caller.signal },
+    );
+    expect(seen).toEqual({ isAborted: true, reason: new Error('stop') });
+  });
+
   it('rejects with LOCK_LOST even when the task ignores the signal and resolves', async () => {
     const clock = createManualClock(0);
     const locks = faultyRenewals(new MemoryLockStore({ clock }), { renew: 'refuse' });
