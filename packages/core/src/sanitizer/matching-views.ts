@@ -1,3 +1,4 @@
+import { codeUnitsOf } from './code-units.js';
 import { toCyrillic, toLatinWithLeet } from './confusables.js';
 import { isQuickNfkc } from './nfkc-quick-check.js';
 import * as viewUnits from './view-units.js';
@@ -50,10 +51,10 @@ const {
   unitLatin,
   unitLeet,
   unitLetter,
-  unitLowerMask,
   unitSpecial,
   unitUnfoldableCyrillic,
   unitWord,
+  separatorEntry,
 } = viewUnits;
 const latinWithLeet = toLatinWithLeet;
 const cyrillicTable = toCyrillic;
@@ -87,44 +88,53 @@ const deferLatinOrCyrillic = 1;
 /** Folded to Latin in a mostly-Latin message, else kept (a Cyrillic word made only of look-alikes). */
 const deferLatinOrKeep = 2;
 
-/** Per pass, across words: deferred folds recorded and where the last word ended in the text. */
-let deferredCount = 0;
-let previousTextEnd = 0;
+/** What one pass keeps across words (module state: the sanitizer is synchronous). */
+const pass = {
+  /** Deferred folds recorded in `deferredWords`. */
+  deferredCount: 0,
+  /** Where the last word ended in the text. */
+  previousTextEnd: 0,
+  /** The run of single-unit words ("i g n o r e") ending at the last word: how many, where it starts. */
+  spacedCount: 0,
+  spacedStart: 0,
+};
+/** Text gaps between the first words of that run, and where the join moved them. */
+const spacedGaps = new Int32Array(minimumSpacedRun);
+const joinedAt = new Int32Array(minimumSpacedRun);
 
-const scriptFlags = unitLatin | unitCyrillic | unitGreek;
+function defer(start: number, end: number, kind: number): void {
+  const at = pass.deferredCount * 3;
+  deferredWords[at] = start;
+  deferredWords[at + 1] = end;
+  deferredWords[at + 2] = kind;
+  pass.deferredCount += 1;
+}
 
 /**
  * Folds the word at `wordUnits[start, end)` as its scripts ask, or defers the choice to the end of
  * the message; `delta` is its Latin letters minus its Cyrillic letters, `flags` its units' flags OR-ed.
  */
 function foldWord(start: number, end: number, flags: number, delta: number): void {
-  if ((flags & scriptFlags) === 0) return;
   const hasLatin = (flags & unitLatin) !== 0;
   const hasCyrillic = (flags & unitCyrillic) !== 0;
   const hasGreek = (flags & unitGreek) !== 0;
   const hasDigitOrLeet = (flags & unitDigitOrLeet) !== 0;
-  let defer = 0;
+  if (!hasLatin && !hasCyrillic && !hasGreek) return;
   if (hasLatin && hasCyrillic && delta >= -1 && delta <= 1) {
     // Too close to call from the word alone ("yсi"): the script of the message decides.
-    defer = deferLatinOrCyrillic;
+    defer(start, end, deferLatinOrCyrillic);
   } else if (delta >= 0) {
     if (hasGreek || hasCyrillic || hasDigitOrLeet) foldRange(wordUnits, start, end, latinWithLeet);
   } else if (!hasLatin && !hasGreek) {
     if ((flags & unitUnfoldableCyrillic) === 0) {
-      defer = hasDigitOrLeet ? deferLatinOrCyrillic : deferLatinOrKeep;
+      defer(start, end, hasDigitOrLeet ? deferLatinOrCyrillic : deferLatinOrKeep);
     } else if (hasDigitOrLeet) foldRange(wordUnits, start, end, cyrillicTable);
   } else foldRange(wordUnits, start, end, cyrillicTable);
-  if (defer === 0) return;
-  const at = deferredCount * 3;
-  deferredWords[at] = start;
-  deferredWords[at + 1] = end;
-  deferredWords[at + 2] = defer;
-  deferredCount += 1;
 }
 
 /** Applies the deferred folds once the script of the message is known. */
 function foldDeferred(isLatinMessage: boolean): void {
-  for (let word = 0; word < deferredCount; word += 1) {
+  for (let word = 0; word < pass.deferredCount; word += 1) {
     const at = word * 3;
     const start = deferredWords[at] ?? 0;
     const end = deferredWords[at + 1] ?? 0;
@@ -133,32 +143,26 @@ function foldDeferred(isLatinMessage: boolean): void {
   }
 }
 
-/** The run of single-unit words ("i g n o r e") ending at the last word: how many, where it starts. */
-let spacedCount = 0;
-let spacedStart = 0;
-/** Text gaps between the first words of that run, and where the join moved them. */
-const spacedGaps = new Int32Array(minimumSpacedRun);
-const joinedAt = new Int32Array(minimumSpacedRun);
-
 /**
  * Joins the first five single-unit words of a run, written as "a b c d e", into what the words view
  * keeps ("abcde", or "ab cde" where the text had a wider gap); moves their deferred folds along and
  * returns the new end of the words written.
  */
 function joinSpacedRun(): number {
-  let at = spacedStart + 1;
-  joinedAt[0] = spacedStart;
+  const start = pass.spacedStart;
+  let at = start + 1;
+  joinedAt[0] = start;
   for (let letter = 1; letter < minimumSpacedRun; letter += 1) {
     if ((spacedGaps[letter] ?? 0) > 1) wordUnits[at++] = 0x20;
-    wordUnits[at] = wordUnits[spacedStart + 2 * letter] ?? 0;
+    wordUnits[at] = wordUnits[start + 2 * letter] ?? 0;
     joinedAt[letter] = at;
     at += 1;
   }
   // The run's deferred entries are the last ones recorded (the fifth word's is not yet).
-  for (let word = deferredCount - 1; word >= 0; word -= 1) {
+  for (let word = pass.deferredCount - 1; word >= 0; word -= 1) {
     const from = deferredWords[word * 3] ?? 0;
-    if (from <= spacedStart) break;
-    const to = joinedAt[(from - spacedStart) >> 1] ?? 0;
+    if (from <= start) break;
+    const to = joinedAt[(from - start) >> 1] ?? 0;
     deferredWords[word * 3] = to;
     deferredWords[word * 3 + 1] = to + 1;
   }
@@ -166,8 +170,9 @@ function joinSpacedRun(): number {
 }
 
 /**
- * Ends the word at `wordUnits[start, end)` (text `[textStart, textEnd)`): joins it to a run of spaced
- * single letters when it is one, then folds it. Returns the new end of the words written.
+ * Ends a word that needs more than a copy (a single unit, or mixed scripts, Greek, digits or leet
+ * symbols with letters) at `wordUnits[start, end)`, text `[textStart, textEnd)`: joins it to a run of
+ * spaced single units when it is one, then folds it. Returns the new end of the words written.
  */
 function endWord(
   start: number,
@@ -180,88 +185,116 @@ function endWord(
   let wordStart = start;
   let wordEnd = end;
   if (end - start === 1) {
-    const gap = textStart - previousTextEnd;
-    if (spacedCount > 0 && gap <= maximumSpacedGap) {
-      spacedCount += 1;
-      if (spacedCount <= minimumSpacedRun) spacedGaps[spacedCount - 1] = gap;
-      if (spacedCount === minimumSpacedRun) {
+    const gap = textStart - pass.previousTextEnd;
+    const count = pass.spacedCount;
+    if (count > 0 && gap <= maximumSpacedGap) {
+      pass.spacedCount = count + 1;
+      if (count < minimumSpacedRun) spacedGaps[count] = gap;
+      if (count + 1 === minimumSpacedRun) {
         wordEnd = joinSpacedRun();
         wordStart = wordEnd - 1;
-      } else if (spacedCount > minimumSpacedRun && gap <= 1) {
+      } else if (count >= minimumSpacedRun && gap <= 1) {
         // Joined to the letter before: drop the space written before it.
         wordUnits[start - 1] = wordUnits[start] ?? 0;
         wordStart -= 1;
         wordEnd -= 1;
       }
     } else {
-      spacedCount = 1;
-      spacedStart = start;
+      pass.spacedCount = 1;
+      pass.spacedStart = start;
     }
-  } else spacedCount = 0;
-  previousTextEnd = textEnd;
+  } else pass.spacedCount = 0;
+  pass.previousTextEnd = textEnd;
   foldWord(wordStart, wordEnd, flags, delta);
   return wordEnd;
 }
+
+const rareFlags = unitLeet | unitSpecial;
+// Flag bit positions, for the branch-free test of a plain word below.
+const latinBit = 20;
+const cyrillicBit = 21;
+const greekBit = 22;
+const digitOrLeetBit = 23;
 
 /** Whether the last `splitAndFold` changed any unit of the symbols view. */
 let lastSymbolsChanged = false;
 
 /**
- * One pass over the text: per code unit one packed look-up (`units`) gives its lower case, its word
- * kind and script counts, and one (`symbolTable`) its symbols-view unit. Words go to `wordUnits` one
- * space apart, folded as they end when their own scripts decide and at the end when the message's
- * script does; runs of five or more single-unit words a few separators apart are joined as they
- * grow. Returns the length written, or -1 at a unit the table cannot lower-case alone.
+ * One pass over the text: per code unit one packed look-up (`units`) gives the unit the words view
+ * writes, its word kind and script counts, and one (`symbolTable`) its symbols-view unit. Every unit
+ * is written to `wordUnits`, and the end advances past word units and the first separator after a
+ * word, so words land one space apart without a branch per unit. A plain word (one script, no Greek,
+ * no digits or leet symbols among letters, longer than one unit) is kept as typed, a Cyrillic one
+ * made only of look-alikes waiting for the script of the message; other words go through `endWord`.
+ * Returns the length written, or -1 at a unit the table cannot lower-case alone.
  */
 function splitAndFold(text: string, units: Int32Array, symbolTable: Uint16Array): number {
   const length = text.length;
-  reserve(length);
+  reserve(length + 1);
+  const codes = codeUnitsOf(text);
   const symbols = symbolUnits;
   const words = wordUnits;
+  const deferred = deferredWords;
   let symbolsChanged = 0;
   let balance = 0;
   let written = 0;
-  let wordStart = -1;
-  let wordTextStart = 0;
+  let isInWord = 0;
+  let wordLength = 0;
   let wordFlags = 0;
   let delta = 0;
-  deferredCount = 0;
-  previousTextEnd = 0;
-  spacedCount = 0;
+  pass.deferredCount = 0;
+  pass.previousTextEnd = 0;
+  pass.spacedCount = 0;
   for (let index = 0; index < length; index += 1) {
-    const raw = text.charCodeAt(index);
-    const info = units[raw] ?? 0;
+    const raw = codes[index] ?? 0;
+    let info = units[raw] ?? 0;
     const symbol = symbolTable[raw] ?? 0;
     symbols[index] = symbol;
     symbolsChanged |= symbol ^ raw;
-    if ((info & unitWord) === 0) {
+    if ((info & rareFlags) !== 0) {
       if ((info & unitSpecial) !== 0) return -1;
       // A leet symbol is a word character only before a letter.
-      if (
-        (info & unitLeet) === 0 ||
-        index + 1 === length ||
-        ((units[text.charCodeAt(index + 1)] ?? 0) & unitLetter) === 0
-      ) {
-        if (wordStart >= 0) {
-          written = endWord(wordStart, written, wordTextStart, index, wordFlags, delta);
-          wordStart = -1;
-        }
-        continue;
-      }
+      const isBeforeLetter = index + 1 < length && ((units[codes[index + 1] ?? 0] ?? 0) & unitLetter) !== 0;
+      info = isBeforeLetter ? info | unitWord : separatorEntry;
     }
-    if (wordStart < 0) {
-      if (written > 0) words[written++] = 0x20;
-      wordStart = written;
-      wordTextStart = index;
-      wordFlags = 0;
-      delta = 0;
-    }
-    words[written++] = info & unitLowerMask;
+    const isWord = (info >>> 16) & 1;
+    words[written] = info;
+    written += isWord | isInWord;
+    wordLength = (wordLength & -isInWord) + isWord;
     wordFlags |= info;
     delta += info >> 30;
     balance += (info << 2) >> 30;
+    if (isWord < isInWord) {
+      // The word before this separator ended; its space is written at `written - 1`.
+      const mixed =
+        (wordFlags >> greekBit) |
+        ((wordFlags >> digitOrLeetBit) & ((wordFlags >> latinBit) | (wordFlags >> cyrillicBit))) |
+        ((wordFlags >> latinBit) & (wordFlags >> cyrillicBit));
+      if ((mixed & 1) === 0 && wordLength > 1) {
+        pass.spacedCount = 0;
+        pass.previousTextEnd = index;
+        if ((wordFlags & unitCyrillic) !== 0) {
+          // Counted only when made of look-alikes (no branch to mispredict on the letters).
+          const at = pass.deferredCount * 3;
+          deferred[at] = written - 1 - wordLength;
+          deferred[at + 1] = written - 1;
+          deferred[at + 2] = deferLatinOrKeep;
+          pass.deferredCount += (wordFlags & unitUnfoldableCyrillic) === 0 ? 1 : 0;
+        }
+      } else {
+        const end = written - 1;
+        const spaceAt = endWord(end - wordLength, end, index - wordLength, index, wordFlags, delta);
+        words[spaceAt] = 0x20;
+        written = spaceAt + 1;
+      }
+      wordFlags = 0;
+      delta = 0;
+    }
+    isInWord = isWord;
   }
-  if (wordStart >= 0) written = endWord(wordStart, written, wordTextStart, length, wordFlags, delta);
+  if (isInWord === 1) {
+    written = endWord(written - wordLength, written, length - wordLength, length, wordFlags, delta);
+  } else if (written > 0) written -= 1;
   foldDeferred(balance >= 0);
   lastSymbolsChanged = symbolsChanged !== 0;
   return written;

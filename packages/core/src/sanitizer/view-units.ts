@@ -3,13 +3,16 @@ import { lowerCaseSpecial, lowerCaseUnits } from './lower-case-table.js';
 
 /**
  * Everything the matching-views pass needs to know about one UTF-16 code unit, packed in one 32-bit
- * table entry so the pass makes one look-up per unit: the unit's lower case (bits 0–15), what kind of
- * word character that lower case is (flags below), and two signed 2-bit counters: the word's script
- * delta (bits 30–31: +1 for a Latin letter, −1 for Cyrillic) and the message's script balance
- * (bits 28–29: +1 for a–z, −1 for Cyrillic).
+ * table entry so the pass makes one look-up per unit: the unit the words view writes for it (bits
+ * 0–15: its lower case, or a space for a separator), what kind of word character that lower case is
+ * (flags below), and two signed 2-bit counters: the word's script delta (bits 30–31: +1 for a Latin
+ * letter, −1 for Cyrillic) and the message's script balance (bits 28–29: +1 for a–z, −1 for Cyrillic).
  */
 
-/** A word character: a letter, digit or other non-separator (never a leet symbol or a special unit). */
+/**
+ * A word character: a letter, digit or other non-separator (never a leet symbol or a special unit).
+ * Bit 16, so `(entry >>> 16) & 1` is 1 for a word character and 0 for anything else.
+ */
 export const unitWord = 1 << 16;
 /** `@ $ ! |`: a word character only before a letter. */
 export const unitLeet = 1 << 17;
@@ -57,10 +60,13 @@ function kindOf(code: number): number {
   return kindOther;
 }
 
+/** The packed entry of a separator: a space in the words view, no flags. */
+export const separatorEntry = 0x20;
+
 /** The packed entry for a unit whose lower case is `lower`. */
 function entryFor(lower: number, isSpecial: boolean): number {
   const kind = kindOf(lower);
-  let entry = lower;
+  let entry = kind === kindSeparator ? 0x20 : lower;
   if (isSpecial) entry |= unitSpecial;
   else if (kind === kindLeetSymbol) entry |= unitLeet;
   else if (kind !== kindSeparator) entry |= unitWord;
