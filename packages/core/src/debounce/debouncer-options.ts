@@ -143,6 +143,9 @@ export function jsonCodec<Item>(): DebounceCodec<Item> {
       }
       if (text === undefined)
         throw new BotkeelError('INVALID_UPDATE', 'Debounced item is not JSON-serializable');
+      // JSON.stringify may answer a rope of string pieces; JSON.parse of a rope is about twice as slow
+      // as of the same text flat. Converting it to a number makes V8 flatten it once, here.
+      void Number(text);
       return text;
     },
     decode: (text: string): Item => JSON.parse(text) as Item,
