@@ -57,11 +57,25 @@ interface ViewIndex {
   readonly skipped: Uint8Array;
   /** The anchor numbers seen in the current view, to reset `seen`. */
   readonly seenIds: Int32Array;
+  /** By pattern index: the numbers of its groups of required literals in this view. */
+  readonly groupsOfPattern: readonly Int32Array[];
+  /**
+   * `hasGroup[group * anchorCount + anchorId]` is 1 when anchor `anchorId` starts with a literal of
+   * group `group`: required literals are anchors of the scanner too, and at a literal's position the
+   * scanner reports the longest anchor there, which starts with it.
+   */
+  readonly hasGroup: Uint8Array;
+  /** By anchor number: the groups it starts a literal of. */
+  readonly groupsByAnchor: readonly Int32Array[];
+  /** Scratch flags by group number: seen in the current view. */
+  readonly groupSeen: Uint8Array;
 }
 
 function indexView(patterns: readonly CompiledPattern[], patternCount: number): ViewIndex {
   const unanchored: CompiledPattern[] = [];
   const byAnchor = new Map<string, CompiledPattern[]>();
+  const groups: (readonly string[])[] = [];
+  const groupsOfPattern: Int32Array[] = Array.from({ length: patternCount }, () => noGroups);
   for (const pattern of patterns) {
     const anchors = pattern.definition.anchors ?? [];
     if (anchors.length === 0) {
@@ -73,13 +87,26 @@ function indexView(patterns: readonly CompiledPattern[], patternCount: number): 
       if (!list.includes(pattern)) list.push(pattern);
       byAnchor.set(anchor, list);
     }
+    groupsOfPattern[pattern.index] = Int32Array.from(
+      (pattern.definition.requiredLiterals ?? []).map((group) => groups.push(group) - 1),
+    );
   }
-  const anchors = [...byAnchor.keys()].sort((left, right) => right.length - left.length);
+  const literals = new Set<string>(byAnchor.keys());
+  const groupsByLiteral = new Map<string, number[]>();
+  groups.forEach((group, number) => {
+    for (const literal of group) {
+      literals.add(literal);
+      groupsByLiteral.set(literal, [...(groupsByLiteral.get(literal) ?? []), number]);
+    }
+  });
+  const anchors = [...literals].sort((left, right) => right.length - left.length);
   const anchorCount = anchors.length;
   // A match of a long anchor hides shorter anchors found inside it at the same place, so each anchor
   // also brings the patterns of every anchor it contains.
   const candidatesByAnchor: CompiledPattern[][] = [];
   const opensWindow = new Uint8Array(patternCount * anchorCount);
+  const hasGroup = new Uint8Array(groups.length * anchorCount);
+  const groupsByAnchor: Int32Array[] = [];
   anchors.forEach((anchor, id) => {
     const candidates = new Set<CompiledPattern>();
     for (const [other, list] of byAnchor) {
@@ -90,6 +117,12 @@ function indexView(patterns: readonly CompiledPattern[], patternCount: number): 
       }
     }
     candidatesByAnchor.push([...candidates]);
+    const started = new Set<number>();
+    for (let length = 1; length <= anchor.length; length += 1) {
+      for (const number of groupsByLiteral.get(anchor.slice(0, length)) ?? []) started.add(number);
+    }
+    for (const number of started) hasGroup[number * anchorCount + id] = 1;
+    groupsByAnchor.push(Int32Array.from(started));
   });
   return {
     unanchored,
@@ -100,6 +133,10 @@ function indexView(patterns: readonly CompiledPattern[], patternCount: number): 
     seen: new Uint8Array(anchorCount),
     skipped: new Uint8Array(anchorCount),
     seenIds: new Int32Array(anchorCount),
+    groupsOfPattern,
+    hasGroup,
+    groupsByAnchor,
+    groupSeen: new Uint8Array(groups.length),
   };
 }
 
@@ -156,7 +193,7 @@ export class PatternSet {
     let isSaturated = false;
     const scanner = index.anchorScanner;
     if (scanner !== undefined && text.length > 0) {
-      const { seen, skipped, seenIds, candidatesByAnchor } = index;
+      const { seen, skipped, seenIds, candidatesByAnchor, groupsByAnchor, groupSeen } = index;
       let seenCount = 0;
       let repeatedHits = 0;
       // After hostile repetition the scanner skips the anchors seen so far (see below).
@@ -173,6 +210,8 @@ export class PatternSet {
         else {
           seen[id] = 1;
           seenIds[seenCount++] = id;
+          const groups = groupsByAnchor[id] ?? noGroups;
+          for (let at = 0; at < groups.length; at += 1) groupSeen[groups[at] ?? 0] = 1;
           for (const pattern of candidatesByAnchor[id] ?? []) {
             if (this.isCandidate[pattern.index] === 0) {
               this.isCandidate[pattern.index] = 1;
@@ -197,16 +236,60 @@ export class PatternSet {
     const matches: PatternMatch[] = [];
     for (const pattern of candidates) {
       this.isCandidate[pattern.index] = 0;
-      const matched =
-        isSaturated || !Number.isFinite(pattern.maxLength) || !Number.isFinite(pattern.shortestAnchor)
-          ? pattern.expression.exec(text)?.[0]
-          : pattern.lead === undefined
-            ? matchInWindows(pattern, text, hits, hitCount, index)
-            : matchBeforeHits(pattern, pattern.lead, text, hits, hitCount, index);
+      const isWholeText =
+        isSaturated || !Number.isFinite(pattern.maxLength) || !Number.isFinite(pattern.shortestAnchor);
+      // A message without a literal of each required group cannot match (unless hits were dropped).
+      if (
+        !isWholeText &&
+        !everyGroupSeen(index.groupsOfPattern[pattern.index] ?? noGroups, index.groupSeen)
+      ) {
+        continue;
+      }
+      const matched = isWholeText
+        ? pattern.expression.exec(text)?.[0]
+        : pattern.lead === undefined
+          ? matchInWindows(pattern, text, hits, hitCount, index)
+          : matchBeforeHits(pattern, pattern.lead, text, hits, hitCount, index);
       if (matched !== undefined) matches.push({ pattern, matched });
     }
+    index.groupSeen.fill(0);
     return matches;
   }
+}
+
+const noGroups = new Int32Array(0);
+
+function everyGroupSeen(groups: Int32Array, groupSeen: Uint8Array): boolean {
+  for (let at = 0; at < groups.length; at += 1) if (groupSeen[groups[at] ?? 0] !== 1) return false;
+  return true;
+}
+
+/**
+ * Whether the hits from `firstHit` on that start before `end` hold a literal of every group (the
+ * window of a match holds the match, and the match one literal of each).
+ */
+function windowHasGroups(
+  groups: Int32Array,
+  hits: AnchorHits,
+  firstHit: number,
+  hitCount: number,
+  end: number,
+  index: ViewIndex,
+): boolean {
+  const { hasGroup, anchorCount } = index;
+  for (let at = 0; at < groups.length; at += 1) {
+    const row = (groups[at] ?? 0) * anchorCount;
+    let hit = firstHit;
+    while (
+      hit < hitCount &&
+      (hits.starts[hit] ?? 0) < end &&
+      hasGroup[row + (hits.anchorIds[hit] ?? 0)] !== 1
+    ) {
+      hit += 1;
+    }
+    if (hit >= hitCount || (hits.starts[hit] ?? 0) >= end) return false;
+  }
+  return true;
 }
 
 /** Most anchor hits recorded per view; past it, patterns scan the whole text (hostile input). */
@@ -275,8 +358,11 @@ function matchInWindows(
   const { maxLength, margin, windowExpression, shortestAnchor } = pattern;
   const length = text.length;
   const row = pattern.index * index.anchorCount;
+  const groups = index.groupsOfPattern[pattern.index] ?? noGroups;
   let windowStart = -1;
   let windowEnd = -1;
+  // The first hit at or after the current window's start (window starts only grow).
+  let firstHitInWindow = 0;
   for (let hit = 0; hit <= hitCount; hit += 1) {
     let start = 0;
     let end = 0;
@@ -301,7 +387,13 @@ function matchInWindows(
     if (windowStart < 0) return undefined;
     const acceptStart = windowStart === 0 ? 0 : windowStart + margin;
     const acceptEnd = windowEnd === length ? length : windowEnd - maxLength - margin;
-    if (acceptStart <= acceptEnd) {
+    while (firstHitInWindow < hitCount && (hits.starts[firstHitInWindow] ?? 0) < windowStart) {
+      firstHitInWindow += 1;
+    }
+    if (
+      acceptStart <= acceptEnd &&
+      (groups.length === 0 || windowHasGroups(groups, hits, firstHitInWindow, hitCount, windowEnd, index))
+    ) {
       windowExpression.lastIndex = acceptStart - windowStart;
       const found = windowExpression.exec(text.slice(windowStart, windowEnd));
       windowExpression.lastIndex = 0;

@@ -34,6 +34,10 @@ const patternSchema = z.object({
   pattern: z.instanceof(RegExp),
   view: z.enum(['words', 'symbols']).optional(),
   anchors: z.array(z.string().min(1)).readonly().optional(),
+  requiredLiterals: z
+    .array(z.array(z.string().min(1)).min(1).readonly())
+    .readonly()
+    .optional(),
 });
 
 /** The zod schema of {@link SanitizerOptions}. */

@@ -88,6 +88,12 @@ export interface SanitizerPattern {
    * pattern only runs on messages containing one of them, which keeps the sanitizer fast.
    */
   readonly anchors?: readonly string[];
+  /**
+   * Further groups of literal lower-case fragments: every match contains at least one fragment of
+   * each group (e.g. the words a "verb … target" pattern needs as its target). A part of a message
+   * without one of each is not searched. Needs `anchors`.
+   */
+  readonly requiredLiterals?: readonly (readonly string[])[];
 }
 
 /** One reason the sanitizer gave a message its score. */

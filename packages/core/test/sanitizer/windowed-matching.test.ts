@@ -107,6 +107,12 @@ describe('window-limited matching', () => {
             anchors.some((anchor) => found[0].includes(anchor)),
             `${pattern.id}: ${found[0]}`,
           ).toBe(true);
+          for (const group of pattern.requiredLiterals ?? []) {
+            expect(
+              group.some((literal) => found[0].includes(literal)),
+              `${pattern.id} required ${group.join('|')}: ${found[0]}`,
+            ).toBe(true);
+          }
         }
       }
     };
@@ -118,7 +124,7 @@ describe('window-limited matching', () => {
   });
 
   it.each(builtInPatterns.map((pattern) => [pattern.id, pattern] as const))(
-    'strings generated from %s: every match has an anchor and is at most the measured length',
+    'strings generated from %s: every match has an anchor and a literal of each required group, and is at most the measured length',
     (_id, pattern) => {
       // fast-check cannot generate \\b or ^ inside a group: drop the boundaries, keep the rest.
       const body = pattern.pattern.source
@@ -132,6 +138,9 @@ describe('window-limited matching', () => {
         fc.property(fc.stringMatching(new RegExp(`^(?:${body})$`)), (generated) => {
           for (const found of ` ${generated} `.matchAll(expression)) {
             expect((pattern.anchors ?? []).some((anchor) => found[0].includes(anchor))).toBe(true);
+            for (const group of pattern.requiredLiterals ?? []) {
+              expect(group.some((literal) => found[0].includes(literal))).toBe(true);
+            }
             expect(found[0].length).toBeLessThanOrEqual(maxLength);
           }
         }),
@@ -182,6 +191,48 @@ describe('window-limited matching', () => {
         expect(viaWindows(set, views).sort()).toEqual(direct(builtInPatterns, views).sort());
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('is exact for patterns with groups of required literals, whatever their order and distance', () => {
+    const extra: SanitizerPattern[] = [
+      {
+        id: 'verb-target',
+        pattern: /\b(?:ignore|drop)(?: [a-z]{1,6}){0,3} (?:rules|prompt)\b|\brules are void/,
+        anchors: ['ignore', 'drop', 'void'],
+        requiredLiterals: [['rules', 'prompt']],
+      },
+      {
+        id: 'two-groups',
+        pattern: /(?:abc|xyz)[a-z ]{0,12}(?:def|uvw)[a-z ]{0,12}ghi/,
+        anchors: ['abc', 'xyz'],
+        requiredLiterals: [['def', 'uvw'], ['ghi']],
+      },
+    ].map((pattern) => ({ ...pattern, technique: 'tool-abuse', language: 'any', weight: 0.5 }));
+    const set = new PatternSet(extra);
+    const pieces = fc.constantFrom(
+      'ignore',
+      'drop',
+      'rules',
+      'prompt',
+      'void',
+      ' are ',
+      ' ',
+      'x',
+      'abc',
+      'xyz',
+      'def',
+      'uvw',
+      'ghi',
+      'yyyyyyy',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        const views = { words: text, symbols: text };
+        expect(viaWindows(set, views).sort()).toEqual(direct(extra, views).sort());
+      }),
+      { numRuns: 3000 },
     );
   });
 

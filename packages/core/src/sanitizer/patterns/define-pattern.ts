@@ -17,6 +17,8 @@ interface PatternDefinition {
   readonly weight: number;
   /** Literal fragments of which one occurs in every match. */
   readonly anchors: readonly string[];
+  /** Further groups of fragments: every match contains one of each (see `SanitizerPattern`). */
+  readonly requiredLiterals?: readonly (readonly string[])[];
   /** The expression source; `{E}` stands for {@link ending}. */
   readonly source: string;
   readonly view?: PatternView;
@@ -44,6 +46,9 @@ export function definePattern(definition: PatternDefinition): SanitizerPattern {
     language: definition.language,
     weight: definition.weight,
     anchors: definition.anchors.map(fold),
+    ...(definition.requiredLiterals === undefined
+      ? {}
+      : { requiredLiterals: definition.requiredLiterals.map((group) => group.map(fold)) }),
     view,
     pattern: new RegExp(fold(wordStart(definition) + definition.source.replaceAll('{E}', ending) + ')')),
   };

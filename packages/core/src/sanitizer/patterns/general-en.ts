@@ -6,6 +6,25 @@ import { gap } from './general-gap.js';
 const enTargets =
   '(?:instructions?|directions|directives?|guidance|guidelines?|rules|restrictions?|limits|limitations|constraints?|filters?|guardrails?|programming|configuration|system prompt|prompt|polic(?:y|ies)|safety (?:rules|settings|filters)|scripts?)';
 
+/** Fragments of which every {@link enTargets} contains one. */
+const enTargetFragments = [
+  'instruction',
+  'direct',
+  'guid',
+  'rules',
+  'restriction',
+  'limit',
+  'constraint',
+  'filter',
+  'guardrail',
+  'programming',
+  'configuration',
+  'prompt',
+  'polic',
+  'safety',
+  'script',
+];
+
 /** General proximity patterns in English (and the language-neutral tool-call syntax): see `general-gap.ts` for what they share. */
 export const generalEnglishPatterns: readonly SanitizerPattern[] = [
   definePattern({
@@ -60,6 +79,7 @@ export const generalEnglishPatterns: readonly SanitizerPattern[] = [
       'don t follow',
       'do not follow',
     ],
+    requiredLiterals: [[...enTargetFragments, 'orders', 'commands']],
     source: `\\b(?:switch off|turn off|disable|deactivate|break|violate|breach|update|change|rewrite|replace|remove|lift|loosen|relax|reset|edit)(?: all| any)?(?: of)? (?:your|ur)${gap(2)} ${enTargets}\\b|\\b(?:your|ur) ${enTargets} (?:are|is) (?:now )?(?:outdated|obsolete|deprecated|replaced|superseded|wrong|invalid)\\b|\\b(?:ignore|ignoring|disregard|disregarding|forget|forgetting|set aside|bypass|override|overrule|abandon|suspend|scrap|ditch|stop following|no longer follow|don t follow|do not follow)${gap(4)} ${enTargets}\\b|\\b(?:${enTargets}|orders|commands) (?:are |is )?(?:now )?(?:on hold|cancelled|canceled|void|suspended|lifted|disabled|no longer apply|don t apply|do not apply|no longer valid)`,
   }),
   definePattern({
@@ -87,6 +107,25 @@ export const generalEnglishPatterns: readonly SanitizerPattern[] = [
       'recite',
       'disclose',
       'expose',
+    ],
+    requiredLiterals: [
+      [
+        'instructions',
+        'direct',
+        'guid',
+        'constraints',
+        'restrictions',
+        'config',
+        'setup',
+        'prompt',
+        'rules',
+        'programming',
+        'hidden',
+        'initial',
+        'above',
+        'text',
+        'message',
+      ],
     ],
     source: `\\b(?:reveal|show|print|type out|output|copy|paste|repeat|quote|list|dump|leak|spell out|share|display|write out|recite|disclose|expose)${gap(4)} (?:(?:your|ur)${gap(2)} (?:instructions|directions|directives|guidelines|guidance|constraints|restrictions|configuration|config|setup|prompt|rules|programming)|system prompt|setup (?:message|text)|hidden (?:text|message|instructions|prompt)|initial (?:prompt|text|message|instructions)|everything above|text above|(?:instructions|rules|guidelines|constraints|text|message)${gap(2)} you (?:were|ve been|have been|got|received|operate|work|follow))\\b`,
   }),
@@ -120,6 +159,19 @@ export const generalEnglishPatterns: readonly SanitizerPattern[] = [
     language: 'en',
     weight: 0.45,
     anchors: ['without', 'with no', 'free of', 'free from', 'no more', 'no longer', 'never', 'not been'],
+    requiredLiterals: [
+      [
+        'limit',
+        'restriction',
+        'filter',
+        'censorship',
+        'boundaries',
+        'guardrail',
+        'guideline',
+        'rules',
+        'instruction',
+      ],
+    ],
     source: `\\b(?:without|with no|free of|free from|no more|no longer have)${gap(3)} (?:limits|limitations|restrictions|filters|filtering|censorship|boundaries|guardrails)\\b|\\b(?:was never|were never|never been|has not been|have not been) (?:given|trained with|taught|programmed with) (?:any )?(?:guidelines|rules|instructions|restrictions|filters|limits)\\b`,
   }),
   definePattern({
