@@ -1,5 +1,6 @@
 import { asciiKinds, minimumBase64Run, minimumHexRun, type PossibleRuns } from './encoded-payloads.js';
 import { nfkcSafeUnits } from './nfkc-quick-check.js';
+import { codeUnitsOf } from './code-units.js';
 
 // Module-local copies: imported bindings can be getters after some transforms, and these are read
 // once per code unit.
@@ -47,64 +48,61 @@ function isInvisibleUnit(code: number): boolean {
   );
 }
 
-const classOther = 0;
-const classSuspect = 1;
-const classBase64Only = 2;
-const classHexDigit = 3;
-const classHexSeparator = 4;
+/** A base64 character (`[A-Za-z0-9+/_-]`). */
+const unitBase64 = 1;
+/** A hex digit. */
+const unitHexDigit = 2;
+/** A unit a hex run goes on through: a hex digit, a space, `:`, `\` or `x`. */
+const unitInHexRun = 4;
+/** Removed, or needing a closer look: invisible, control, surrogate. */
+const unitSuspect = 8;
+/** Does not pass the NFKC quick check. */
+const unitNfkcUnsafe = 16;
 
-/**
- * Per code unit: removed or needing a closer look (invisible, control, surrogate), a base64-only
- * character, a hex digit (also base64), a hex-run separator (space, `:`, `\`, `x`), or other; plus
- * {@link nfkcUnsafe} when the unit does not pass the NFKC quick check.
- */
+/** The flags above for every UTF-16 code unit (64 KB, built once). */
 const unitClasses = new Uint8Array(0x10000);
-const nfkcUnsafe = 8;
-const classMask = 7;
 for (let code = 0; code < 0x10000; code += 1) {
-  if (isInvisibleUnit(code) || (code >= 0xd800 && code <= 0xdfff)) unitClasses[code] = classSuspect;
-  else if (code < 128) {
+  let flags = 0;
+  if (isInvisibleUnit(code) || (code >= 0xd800 && code <= 0xdfff)) flags |= unitSuspect;
+  if (nfkcSafeUnits[code] !== 1) flags |= unitNfkcUnsafe;
+  if (code < 128) {
     const kind = asciiKinds[code] ?? 0;
-    if (kind === 1) unitClasses[code] = classBase64Only;
-    else if (kind === 2) unitClasses[code] = classHexDigit;
-    else if (kind === 3 || code === 0x78) unitClasses[code] = classHexSeparator;
-    else unitClasses[code] = classOther;
+    if (kind === 1 || kind === 2) flags |= unitBase64;
+    if (kind === 2) flags |= unitHexDigit | unitInHexRun;
+    if (kind === 3 || code === 0x78) flags |= unitInHexRun;
   }
-}
-// 'x' is a base64 character too; it stays one, and the hex tracking below treats it as a separator.
-unitClasses[0x78] = classBase64Only;
-for (let code = 0; code < 0x10000; code += 1) {
-  if (nfkcSafeUnits[code] !== 1) unitClasses[code] = (unitClasses[code] ?? 0) | nfkcUnsafe;
+  unitClasses[code] = flags;
 }
 
 /**
  * One pass that tells whether the input needs any removal and, on the way, whether it can hold
- * base64 or hex runs (the same answer as `possibleRuns`, which then need not run again).
+ * base64 or hex runs (the same answer as `possibleRuns`, which then need not run again) and whether it
+ * passes the NFKC quick check. No branch per unit: run lengths reset by masking, and a run long enough
+ * leaves a negative number in an OR-ed accumulator.
  */
-function scanUnits(input: string): { hasSuspect: boolean; runs: PossibleRuns; isNormalized: boolean } {
-  let hasBase64 = false;
-  let hasHex = false;
+function scanUnits(
+  codes: Uint16Array,
+  length: number,
+): { hasSuspect: boolean; runs: PossibleRuns; isNormalized: boolean } {
+  const classes = unitClasses;
+  let flags = 0;
   let base64Length = 0;
   let hexDigits = 0;
-  let unsafe = 0;
-  for (let index = 0; index < input.length; index += 1) {
-    const code = input.charCodeAt(index);
-    const flags = unitClasses[code] ?? classOther;
-    unsafe |= flags;
-    const unitClass = flags & classMask;
-    if (unitClass === classSuspect) {
-      return { hasSuspect: true, runs: { hasBase64, hasHex }, isNormalized: false };
-    }
-    if (unitClass === classBase64Only || unitClass === classHexDigit) {
-      base64Length += 1;
-      if (base64Length >= base64Run) hasBase64 = true;
-    } else base64Length = 0;
-    if (unitClass === classHexDigit) {
-      hexDigits += 1;
-      if (hexDigits >= hexRun) hasHex = true;
-    } else if (unitClass !== classHexSeparator && code !== 0x78) hexDigits = 0;
+  let base64Seen = 0;
+  let hexSeen = 0;
+  for (let index = 0; index < length; index += 1) {
+    const unit = classes[codes[index] ?? 0] ?? 0;
+    flags |= unit;
+    base64Length = (base64Length + 1) & -(unit & unitBase64);
+    base64Seen |= base64Run - 1 - base64Length;
+    hexDigits = (hexDigits + ((unit & unitHexDigit) >> 1)) & -((unit & unitInHexRun) >> 2);
+    hexSeen |= hexRun - 1 - hexDigits;
   }
-  return { hasSuspect: false, runs: { hasBase64, hasHex }, isNormalized: (unsafe & nfkcUnsafe) === 0 };
+  return {
+    hasSuspect: (flags & unitSuspect) !== 0,
+    runs: { hasBase64: base64Seen < 0, hasHex: hexSeen < 0 },
+    isNormalized: (flags & unitNfkcUnsafe) === 0,
+  };
 }
 
 function isInvisibleCodePoint(codePoint: number): boolean {
@@ -122,7 +120,7 @@ function isInvisibleCodePoint(codePoint: number): boolean {
  */
 export function toVisibleText(input: string, maxLength: number): VisibleText {
   if (input.length <= maxLength) {
-    const { hasSuspect, runs, isNormalized } = scanUnits(input);
+    const { hasSuspect, runs, isNormalized } = scanUnits(codeUnitsOf(input), input.length);
     if (!hasSuspect) {
       return { text: input, tagText: '', removedCount: 0, isTruncated: false, runs, isNormalized };
     }
@@ -139,7 +137,12 @@ export function toVisibleText(input: string, maxLength: number): VisibleText {
       isTruncated = true;
       break;
     }
+    // charCodeAt, not a copy: a long input is read only up to where the visible text reaches maxLength.
     const code = input.charCodeAt(index);
+    if (((unitClasses[code] ?? 0) & unitSuspect) === 0) {
+      index += 1;
+      continue;
+    }
     if (code >= 0xd800 && code <= 0xdbff) {
       const next = index + 1 < length ? input.charCodeAt(index + 1) : 0;
       if (next >= 0xdc00 && next <= 0xdfff) {

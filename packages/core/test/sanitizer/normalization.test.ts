@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEncodedPayloads, possibleRuns } from '../../src/sanitizer/encoded-payloads.js';
 import { buildMatchingViews } from '../../src/sanitizer/matching-views.js';
+import { isQuickNfkc } from '../../src/sanitizer/nfkc-quick-check.js';
 import { toVisibleText } from '../../src/sanitizer/visible-text.js';
 import { buildWordsCarefully, foldToLatin } from './reference-views.js';
 
@@ -183,6 +184,34 @@ describe('visible-text scan', () => {
         expect(visible.runs).toEqual(possibleRuns(text));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('tells whether the text passes the NFKC quick check exactly as the separate check does', () => {
+    const unit = fc.constantFrom(
+      'a',
+      'Z',
+      ' ',
+      'я',
+      'É',
+      'ﬁ',
+      '…',
+      'Ｉ',
+      '№',
+      'и\u0306',
+      '\u0301',
+      '👗',
+      '\ud800',
+      '\u200b',
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 60 }), (units) => {
+        const text = units.join('');
+        const visible = toVisibleText(text, 10_000);
+        if (visible.isNormalized !== undefined) expect(visible.isNormalized).toBe(isQuickNfkc(text));
+        if (visible.runs !== undefined) expect(visible.runs).toEqual(possibleRuns(visible.text));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
