@@ -53,6 +53,7 @@ const {
   unitLetter,
   unitSpecial,
   unitUnfoldableCyrillic,
+  unitNotAzOrCyrillic,
   unitWord,
   separatorEntry,
 } = viewUnits;
@@ -92,6 +93,8 @@ const deferLatinOrKeep = 2;
 const pass = {
   /** Deferred folds recorded in `deferredWords`. */
   deferredCount: 0,
+  /** a–z minus Cyrillic letters of the words `endWord` ended. */
+  balance: 0,
   /** Where the last word ended in the text. */
   previousTextEnd: 0,
   /** The run of single-unit words ("i g n o r e") ending at the last word: how many, where it starts. */
@@ -174,14 +177,15 @@ function joinSpacedRun(): number {
  * symbols with letters) at `wordUnits[start, end)`, text `[textStart, textEnd)`: joins it to a run of
  * spaced single units when it is one, then folds it. Returns the new end of the words written.
  */
-function endWord(
-  start: number,
-  end: number,
-  textStart: number,
-  textEnd: number,
-  flags: number,
-  delta: number,
-): number {
+function endWord(start: number, end: number, textStart: number, textEnd: number, flags: number): number {
+  let delta = 0;
+  let balance = 0;
+  for (let index = start; index < end; index += 1) {
+    const info = keptUnits[wordUnits[index] ?? 0] ?? 0;
+    delta += info >> 30;
+    balance += (info << 2) >> 30;
+  }
+  pass.balance += balance;
   let wordStart = start;
   let wordEnd = end;
   if (end - start === 1) {
@@ -207,6 +211,15 @@ function endWord(
   pass.previousTextEnd = textEnd;
   foldWord(wordStart, wordEnd, flags, delta);
   return wordEnd;
+}
+
+/** a–z minus Cyrillic letters of `wordUnits[start, end)`. */
+function balanceOf(start: number, end: number): number {
+  let balance = 0;
+  for (let index = start; index < end; index += 1) {
+    balance += ((keptUnits[wordUnits[index] ?? 0] ?? 0) << 2) >> 30;
+  }
+  return balance;
 }
 
 const rareFlags = unitLeet | unitSpecial;
@@ -239,10 +252,11 @@ function splitAndFold(text: string, units: Int32Array, symbolTable: Uint16Array)
   let balance = 0;
   let written = 0;
   let isInWord = 0;
-  let wordLength = 0;
+  // Words are written one space apart, so the next word starts right after the last space.
+  let wordStart = 0;
   let wordFlags = 0;
-  let delta = 0;
   pass.deferredCount = 0;
+  pass.balance = 0;
   pass.previousTextEnd = 0;
   pass.spacedCount = 0;
   for (let index = 0; index < length; index += 1) {
@@ -260,12 +274,11 @@ function splitAndFold(text: string, units: Int32Array, symbolTable: Uint16Array)
     const isWord = (info >>> 16) & 1;
     words[written] = info;
     written += isWord | isInWord;
-    wordLength = (wordLength & -isInWord) + isWord;
     wordFlags |= info;
-    delta += info >> 30;
-    balance += (info << 2) >> 30;
     if (isWord < isInWord) {
       // The word before this separator ended; its space is written at `written - 1`.
+      const end = written - 1;
+      const wordLength = end - wordStart;
       const mixed =
         (wordFlags >> greekBit) |
         ((wordFlags >> digitOrLeetBit) & ((wordFlags >> latinBit) | (wordFlags >> cyrillicBit))) |
@@ -273,29 +286,31 @@ function splitAndFold(text: string, units: Int32Array, symbolTable: Uint16Array)
       if ((mixed & 1) === 0 && wordLength > 1) {
         pass.spacedCount = 0;
         pass.previousTextEnd = index;
+        if ((wordFlags & unitNotAzOrCyrillic) === 0) {
+          balance += (wordFlags & unitLatin) !== 0 ? wordLength : -wordLength;
+        } else balance += balanceOf(wordStart, end);
         if ((wordFlags & unitCyrillic) !== 0) {
           // Counted only when made of look-alikes (no branch to mispredict on the letters).
           const at = pass.deferredCount * 3;
-          deferred[at] = written - 1 - wordLength;
-          deferred[at + 1] = written - 1;
+          deferred[at] = wordStart;
+          deferred[at + 1] = end;
           deferred[at + 2] = deferLatinOrKeep;
           pass.deferredCount += (wordFlags & unitUnfoldableCyrillic) === 0 ? 1 : 0;
         }
       } else {
-        const end = written - 1;
-        const spaceAt = endWord(end - wordLength, end, index - wordLength, index, wordFlags, delta);
+        const spaceAt = endWord(wordStart, end, index - wordLength, index, wordFlags);
         words[spaceAt] = 0x20;
         written = spaceAt + 1;
       }
+      wordStart = written;
       wordFlags = 0;
-      delta = 0;
     }
     isInWord = isWord;
   }
   if (isInWord === 1) {
-    written = endWord(written - wordLength, written, length - wordLength, length, wordFlags, delta);
+    written = endWord(wordStart, written, length - (written - wordStart), length, wordFlags);
   } else if (written > 0) written -= 1;
-  foldDeferred(balance >= 0);
+  foldDeferred(balance + pass.balance >= 0);
   lastSymbolsChanged = symbolsChanged !== 0;
   return written;
 }

@@ -26,6 +26,8 @@ export const unitGreek = 1 << 22;
 export const unitDigitOrLeet = 1 << 23;
 /** A Cyrillic letter with no Latin look-alike: a word holding one cannot be folded to Latin whole. */
 export const unitUnfoldableCyrillic = 1 << 24;
+/** A word character other than a–z and Cyrillic: its word's script counts are not just its length. */
+export const unitNotAzOrCyrillic = 1 << 25;
 export const unitLowerMask = 0xffff;
 
 /** The word delta of a table entry: +1 Latin letter, −1 Cyrillic letter, else 0. */
@@ -79,6 +81,7 @@ function entryFor(lower: number, isSpecial: boolean): number {
   if (kind === kindGreek) entry |= unitGreek;
   if (kind === kindDigit || kind === kindLeetSymbol) entry |= unitDigitOrLeet;
   if (lower >= 0x61 && lower <= 0x7a) entry |= 1 << 28;
+  else if (kind !== kindSeparator && kind !== kindCyrillic) entry |= unitNotAzOrCyrillic;
   return entry | 0;
 }
 
