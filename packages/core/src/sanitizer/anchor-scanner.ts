@@ -141,11 +141,17 @@ export class AnchorScanner {
             const anchorLength = anchorLengths[id] ?? 0;
             if (index + anchorLength > length) continue;
             const start = anchorStarts[id] ?? 0;
-            let offset = 0;
+            // The hash says the first three units probably match: the fourth on usually tells.
+            let offset = 3;
             while (offset < anchorLength && text.charCodeAt(index + offset) === units[start + offset]) {
               offset += 1;
             }
-            if (offset === anchorLength) {
+            if (
+              offset === anchorLength &&
+              first === units[start] &&
+              second === units[start + 1] &&
+              third === units[start + 2]
+            ) {
               this.foundId = id;
               return index;
             }
