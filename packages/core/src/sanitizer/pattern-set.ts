@@ -28,7 +28,7 @@ export interface CompiledPattern {
 }
 
 /** Positions tried before each anchor hit at most; past it, windows are cheaper. */
-const maxLead = 3;
+const maxLead = 12;
 
 /** One match of a pattern in a view. */
 export interface PatternMatch {
