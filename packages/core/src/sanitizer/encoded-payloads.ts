@@ -1,3 +1,5 @@
+import { codeUnitsOf } from './code-units.js';
+
 /** Text decoded from a base64 or hexadecimal run found in a message. */
 export interface DecodedPayload {
   /** Which encoding the run used. */
@@ -62,6 +64,66 @@ export function possibleRuns(text: string): PossibleRuns {
   return { hasBase64, hasHex };
 }
 
+/** Per code unit: in a base64 run (and counted), in a hex run, a hex digit (counted in a hex run). */
+const runBase64 = 1;
+const runHex = 2;
+const runHexDigit = 4;
+const hexDigitShift = 2;
+const runUnits = new Uint8Array(0x10000);
+for (let code = 0; code < 128; code += 1) {
+  const kind = asciiKinds[code] ?? kindNone;
+  if (kind === kindBase64Only || kind === kindHexDigit) runUnits[code] |= runBase64;
+  if (kind === kindHexDigit) runUnits[code] |= runHex | runHexDigit;
+  if (kind === kindHexSeparator || code === 0x78) runUnits[code] |= runHex;
+}
+
+/**
+ * Whether `codes[0, length)` holds a run of units with `inRun` set that has at least `minimum` units
+ * with `counted` set. A run holding that many spans at least `minimum` units, so it covers one of
+ * every `minimum`-th position: only those are looked at, and a run is measured from there (each
+ * unit at most once, as `end` moves past the runs measured). Most text is never read around its
+ * samples beyond the word they fall in.
+ */
+function hasLongRun(
+  codes: Uint16Array,
+  length: number,
+  inRun: number,
+  countedShift: number,
+  minimum: number,
+): boolean {
+  const counted = 1 << countedShift;
+  let end = 0;
+  for (let sample = minimum - 1; sample < length; sample += minimum) {
+    if (sample < end || ((runUnits[codes[sample] ?? 0] ?? 0) & inRun) === 0) continue;
+    let count = 0;
+    let left = sample;
+    while (left >= end) {
+      const unit = runUnits[codes[left] ?? 0] ?? 0;
+      if ((unit & inRun) === 0) break;
+      count += (unit & counted) >> countedShift;
+      left -= 1;
+    }
+    let right = sample + 1;
+    while (right < length && count < minimum) {
+      const unit = runUnits[codes[right] ?? 0] ?? 0;
+      if ((unit & inRun) === 0) break;
+      count += (unit & counted) >> countedShift;
+      right += 1;
+    }
+    if (count >= minimum) return true;
+    end = right;
+  }
+  return false;
+}
+
+/** {@link possibleRuns} of the code units `codes[0, length)`, reading only around sampled positions. */
+export function possibleRunsIn(codes: Uint16Array, length: number): PossibleRuns {
+  return {
+    hasBase64: hasLongRun(codes, length, runBase64, 0, minimumBase64Run),
+    hasHex: hasLongRun(codes, length, runHex, hexDigitShift, minimumHexRun),
+  };
+}
+
 /** True when at least 90 % of the characters are printable and there are at least two words. */
 function isReadable(text: string): boolean {
   if (text.length < 8) return false;
@@ -101,7 +163,7 @@ function hasLetterMix(run: string): boolean {
 export function decodeEncodedPayloads(text: string, knownRuns?: PossibleRuns): DecodedPayload[] {
   if (text.length < minimumBase64Run) return [];
   const payloads: DecodedPayload[] = [];
-  const { hasBase64, hasHex } = knownRuns ?? possibleRuns(text);
+  const { hasBase64, hasHex } = knownRuns ?? possibleRunsIn(codeUnitsOf(text), text.length);
   for (const match of hasBase64 ? text.matchAll(base64Run) : []) {
     if (payloads.length >= maximumRuns) break;
     const run = match[0];

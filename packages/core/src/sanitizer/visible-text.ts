@@ -1,11 +1,6 @@
-import { asciiKinds, minimumBase64Run, minimumHexRun, type PossibleRuns } from './encoded-payloads.js';
+import { type PossibleRuns, possibleRunsIn } from './encoded-payloads.js';
 import { nfkcSafeUnits } from './nfkc-quick-check.js';
 import { codeUnitsOf } from './code-units.js';
-
-// Module-local copies: imported bindings can be getters after some transforms, and these are read
-// once per code unit.
-const base64Run = minimumBase64Run;
-const hexRun = minimumHexRun;
 
 /** The visible text of a message and what was hidden in it. */
 export interface VisibleText {
@@ -48,16 +43,10 @@ function isInvisibleUnit(code: number): boolean {
   );
 }
 
-/** A base64 character (`[A-Za-z0-9+/_-]`). */
-const unitBase64 = 1;
-/** A hex digit. */
-const unitHexDigit = 2;
-/** A unit a hex run goes on through: a hex digit, a space, `:`, `\` or `x`. */
-const unitInHexRun = 4;
 /** Removed, or needing a closer look: invisible, control, surrogate. */
-const unitSuspect = 8;
+const unitSuspect = 1;
 /** Does not pass the NFKC quick check. */
-const unitNfkcUnsafe = 16;
+const unitNfkcUnsafe = 2;
 
 /** The flags above for every UTF-16 code unit (64 KB, built once). */
 const unitClasses = new Uint8Array(0x10000);
@@ -65,20 +54,13 @@ for (let code = 0; code < 0x10000; code += 1) {
   let flags = 0;
   if (isInvisibleUnit(code) || (code >= 0xd800 && code <= 0xdfff)) flags |= unitSuspect;
   if (nfkcSafeUnits[code] !== 1) flags |= unitNfkcUnsafe;
-  if (code < 128) {
-    const kind = asciiKinds[code] ?? 0;
-    if (kind === 1 || kind === 2) flags |= unitBase64;
-    if (kind === 2) flags |= unitHexDigit | unitInHexRun;
-    if (kind === 3 || code === 0x78) flags |= unitInHexRun;
-  }
   unitClasses[code] = flags;
 }
 
 /**
- * One pass that tells whether the input needs any removal and, on the way, whether it can hold
- * base64 or hex runs (the same answer as `possibleRuns`, which then need not run again) and whether it
- * passes the NFKC quick check. No branch per unit: run lengths reset by masking, and a run long enough
- * leaves a negative number in an OR-ed accumulator.
+ * One pass that tells whether the input needs any removal and whether it passes the NFKC quick
+ * check; when nothing is removed, also whether it can hold base64 or hex runs (the same answer as
+ * `possibleRuns`, which then need not run again).
  */
 function scanUnits(
   codes: Uint16Array,
@@ -86,24 +68,16 @@ function scanUnits(
 ): { hasSuspect: boolean; runs: PossibleRuns; isNormalized: boolean } {
   const classes = unitClasses;
   let flags = 0;
-  let base64Length = 0;
-  let hexDigits = 0;
-  let base64Seen = 0;
-  let hexSeen = 0;
-  for (let index = 0; index < length; index += 1) {
-    const unit = classes[codes[index] ?? 0] ?? 0;
-    flags |= unit;
-    base64Length = (base64Length + 1) & -(unit & unitBase64);
-    base64Seen |= base64Run - 1 - base64Length;
-    hexDigits = (hexDigits + ((unit & unitHexDigit) >> 1)) & -((unit & unitInHexRun) >> 2);
-    hexSeen |= hexRun - 1 - hexDigits;
-  }
+  for (let index = 0; index < length; index += 1) flags |= classes[codes[index] ?? 0] ?? 0;
+  const hasSuspect = (flags & unitSuspect) !== 0;
   return {
-    hasSuspect: (flags & unitSuspect) !== 0,
-    runs: { hasBase64: base64Seen < 0, hasHex: hexSeen < 0 },
+    hasSuspect,
+    runs: hasSuspect ? noRuns : possibleRunsIn(codes, length),
     isNormalized: (flags & unitNfkcUnsafe) === 0,
   };
 }
+
+const noRuns: PossibleRuns = { hasBase64: false, hasHex: false };
 
 function isInvisibleCodePoint(codePoint: number): boolean {
   return (

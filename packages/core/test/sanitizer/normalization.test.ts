@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEncodedPayloads, possibleRuns } from '../../src/sanitizer/encoded-payloads.js';
+import { codeUnitsOf } from '../../src/sanitizer/code-units.js';
+import { decodeEncodedPayloads, possibleRuns, possibleRunsIn } from '../../src/sanitizer/encoded-payloads.js';
 import { buildMatchingViews } from '../../src/sanitizer/matching-views.js';
 import { isQuickNfkc } from '../../src/sanitizer/nfkc-quick-check.js';
 import { toVisibleText } from '../../src/sanitizer/visible-text.js';
@@ -162,6 +163,63 @@ describe('matching views against the reference implementation', () => {
         const text = pieces.map(([unit, separator]) => unit + separator).join('');
         expect(buildMatchingViews(text)).toEqual(referenceViews(text));
       }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('possibleRunsIn', () => {
+  it('answers as the unit-by-unit pass does, runs of any length at any offset from the samples', () => {
+    const unit = fc.constantFrom(
+      'a',
+      'F',
+      '0',
+      '9',
+      'x',
+      'Z',
+      '+',
+      '/',
+      '_',
+      '-',
+      ' ',
+      ':',
+      '\\',
+      '.',
+      'я',
+      '=',
+    );
+    const run = fc
+      .tuple(
+        fc.constantFrom('QUJD', 'dGVz', 'de', '0a:', '\\x4f', '4f ', '  '),
+        fc.integer({ min: 1, max: 20 }),
+      )
+      .map(([piece, count]) => piece.repeat(count));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(unit, run), { maxLength: 80 }), (pieces) => {
+        const text = pieces.join('');
+        expect(possibleRunsIn(codeUnitsOf(text), text.length)).toEqual(possibleRuns(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds a run of just enough units wherever it starts', () => {
+    const base64 = fc.constantFrom(...'AZaz09+/_-x');
+    const hex = fc.constantFrom(...'09afAF');
+    const hexGap = fc.constantFrom('', '', ' ', ':', '\\x', 'x');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 70 }),
+        fc.array(base64, { minLength: 20, maxLength: 28 }),
+        fc.array(fc.tuple(hex, hexGap), { minLength: 28, maxLength: 36 }),
+        fc.constantFrom('.', 'я', '=', ' '),
+        (offset, base64Units, hexUnits, stop) => {
+          for (const run of [base64Units.join(''), hexUnits.map(([digit, gap]) => digit + gap).join('')]) {
+            const text = `${'я'.repeat(offset)}${run}${stop}${'я'.repeat(offset % 7)}`;
+            expect(possibleRunsIn(codeUnitsOf(text), text.length)).toEqual(possibleRuns(text));
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });
