@@ -72,9 +72,11 @@ const hexDigitShift = 2;
 const runUnits = new Uint8Array(0x10000);
 for (let code = 0; code < 128; code += 1) {
   const kind = asciiKinds[code] ?? kindNone;
-  if (kind === kindBase64Only || kind === kindHexDigit) runUnits[code] |= runBase64;
-  if (kind === kindHexDigit) runUnits[code] |= runHex | runHexDigit;
-  if (kind === kindHexSeparator || code === 0x78) runUnits[code] |= runHex;
+  let unit = 0;
+  if (kind === kindBase64Only || kind === kindHexDigit) unit |= runBase64;
+  if (kind === kindHexDigit) unit |= runHex | runHexDigit;
+  if (kind === kindHexSeparator || code === 0x78) unit |= runHex;
+  runUnits[code] = unit;
 }
 
 /**
