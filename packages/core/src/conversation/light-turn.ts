@@ -83,6 +83,8 @@ export interface LightTurnResult {
 export class LightTurn {
   readonly #machine: AnyStateMachine;
   #emitted: EventObject[] = [];
+  /** The initial snapshot without input, once known to run none of the machine's code (see {@link startsWithoutCode}). */
+  #initial: MachineSnapshot | undefined;
   readonly #scope = {
     self: inertSelf,
     id: '',
@@ -108,8 +110,14 @@ export class LightTurn {
     this.#emitted = [];
     try {
       let restored: MachineSnapshot | undefined;
-      if (snapshot === undefined) {
+      if (snapshot === undefined && input === undefined && this.#initial !== undefined) {
+        return this.#initial;
+      } else if (snapshot === undefined) {
         restored = this.#machine.getInitialSnapshot(this.#scope as never, input) as MachineSnapshot;
+        // xstate snapshots are immutable (a transition answers a new one): a start that ran none of the
+        // machine's code always ends in this same snapshot, so every new thread can share it.
+        if (input === undefined && isPlain(restored) && startsWithoutCode(this.#machine, restored))
+          this.#initial = restored;
       } else {
         // A restored child actor would be started by the actor: that needs one (and restoring it
         // would write actor references into the snapshot's context).
@@ -148,6 +156,41 @@ export class LightTurn {
   persisted(snapshot: MachineSnapshot): Snapshot<unknown> {
     return this.#machine.getPersistedSnapshot(snapshot as never);
   }
+}
+
+/** The parts of an xstate state node that run code when the machine starts in it. */
+interface StartingNode {
+  readonly entry: readonly unknown[];
+  readonly always?: readonly unknown[];
+  readonly initial: { readonly actions: readonly unknown[] };
+  readonly states: Record<string, StartingNode>;
+}
+
+/** True when no state node of the tree under `node` has an eventless (`always`) transition. */
+function hasNoEventless(node: StartingNode): boolean {
+  if ((node.always?.length ?? 0) > 0) return false;
+  for (const key in node.states) {
+    const child = node.states[key];
+    if (child !== undefined && !hasNoEventless(child)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when reaching `initial` ran none of the machine author's code, so it is the same snapshot every
+ * time: a static context (no context factory); no eventless transition anywhere in the machine (whose
+ * guards could read anything, and which could pass through states that `initial` no longer shows),
+ * so the start entered exactly the state nodes `initial` is in; and none of those has entry actions
+ * (which include delayed `after` events) or initial-transition actions.
+ */
+function startsWithoutCode(machine: AnyStateMachine, initial: MachineSnapshot): boolean {
+  if (typeof (machine.config as { context?: unknown }).context === 'function') return false;
+  if (!hasNoEventless(machine.root)) return false;
+  const nodes = (initial as { _nodes?: unknown })._nodes;
+  if (!Array.isArray(nodes)) return false;
+  return (nodes as StartingNode[]).every(
+    (node) => node.entry.length === 0 && node.initial.actions.length === 0,
+  );
 }
 
 function hasNoChildren(snapshot: unknown): boolean {

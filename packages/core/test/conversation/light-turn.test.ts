@@ -300,6 +300,80 @@ describe('the light turn path gives what an actor gives (property)', () => {
   });
 });
 
+describe('the initial snapshot of a light turn', () => {
+  let made = 0;
+  const counting = (start: 'factory' | 'entry' | 'always') =>
+    withEscalation(
+      setup({
+        types: {
+          context: {} as { id: number },
+          events: {} as { type: 'TEXT'; text: string } | EscalateEvent,
+          emitted: {} as { type: 'reply'; text: string },
+        },
+        guards: { isEven: () => made++ % 2 === 0 },
+      }).createMachine({
+        context: start === 'factory' ? () => ({ id: ++made }) : { id: 0 },
+        initial: 'talking',
+        ...(start === 'entry' ? { entry: assign({ id: () => ++made }) } : {}),
+        states: {
+          talking: {
+            ...(start === 'always' ? { always: { guard: 'isEven', target: 'listening' } } : {}),
+            on: {
+              TEXT: { actions: emit(({ context }) => ({ type: 'reply' as const, text: `#${context.id}` })) },
+            },
+          },
+          listening: {
+            on: { TEXT: { actions: emit(() => ({ type: 'reply' as const, text: 'listening' })) } },
+          },
+          human: {},
+        },
+      }),
+      { handoffState: 'human' },
+    );
+
+  it('is shared by new threads only when starting ran none of the machine code', () => {
+    const still = new LightTurn(echoMachine);
+    const first = still.begin(undefined, undefined);
+    expect(first).toBeDefined();
+    expect(still.begin(undefined, undefined)).toBe(first);
+    // With input, the start may depend on it: computed each time.
+    expect(still.begin(undefined, { any: 1 })).not.toBe(first);
+    for (const start of ['factory', 'entry', 'always'] as const) {
+      const light = new LightTurn(counting(start));
+      const a = light.begin(undefined, undefined);
+      const b = light.begin(undefined, undefined);
+      expect(a).toBeDefined();
+      expect(b).not.toBe(a);
+    }
+  });
+
+  it('starts every new thread afresh: a context factory or entry action runs once per thread', async () => {
+    for (const start of ['factory', 'entry'] as const) {
+      const conversation = createConversation({
+        machine: counting(start),
+        checkpoints: new MemoryCheckpointStore(),
+      });
+      const one = await conversation.turn('one', [{ type: 'TEXT', text: 'hi' }]);
+      const two = await conversation.turn('two', [{ type: 'TEXT', text: 'hi' }]);
+      expect(two.replies[0]?.text).not.toBe(one.replies[0]?.text);
+    }
+    // A shared start is never changed by a thread's turns.
+    const conversation = createConversation({
+      machine: echoMachine,
+      checkpoints: new MemoryCheckpointStore(),
+    });
+    await conversation.turn('one', [{ type: 'TEXT', text: 'a' }]);
+    await conversation.turn('one', [{ type: 'TEXT', text: 'b' }]);
+    const fresh = await conversation.turn('two', [{ type: 'TEXT', text: 'c' }]);
+    const alone = await createConversation({
+      machine: echoMachine,
+      checkpoints: new MemoryCheckpointStore(),
+    }).turn('two', [{ type: 'TEXT', text: 'c' }]);
+    expect(fresh.context).toEqual(alone.context);
+    expect(fresh.replies).toEqual(alone.replies);
+  });
+});
+
 describe('createConversation with the light path', () => {
   it('runs a custom action once when the turn moves to an actor', async () => {
     const clock = createManualClock();
