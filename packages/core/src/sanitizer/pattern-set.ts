@@ -1,5 +1,5 @@
 import { AnchorScanner } from './anchor-scanner.js';
-import { measureExpression } from './expression-bounds.js';
+import { type ExpressionBounds, measureExpression } from './expression-bounds.js';
 import { type MatchingViews } from './matching-views.js';
 import { anchorLead } from './anchor-lead.js';
 import { type PatternView, type SanitizerPattern } from './sanitizer-types.js';
@@ -29,6 +29,29 @@ export interface CompiledPattern {
 
 /** Positions tried before each anchor hit at most; past it, windows are cheaper. */
 const maxLead = 12;
+
+interface PatternAnalysis {
+  readonly bounds: ExpressionBounds;
+  readonly lead: number | undefined;
+}
+
+/**
+ * The analyses of each pattern definition, kept while it lives: the built-in patterns are the same
+ * objects in every sanitizer, so a new sanitizer does not parse them again.
+ */
+const analyses = new WeakMap<SanitizerPattern, PatternAnalysis>();
+
+function analysisOf(definition: SanitizerPattern): PatternAnalysis {
+  let analysis = analyses.get(definition);
+  if (analysis === undefined) {
+    analysis = {
+      bounds: measureExpression(definition.pattern),
+      lead: anchorLead(definition.pattern, definition.anchors ?? [], maxLead),
+    };
+    analyses.set(definition, analysis);
+  }
+  return analysis;
+}
 
 /** One match of a pattern in a view. */
 export interface PatternMatch {
@@ -152,7 +175,7 @@ export class PatternSet {
   constructor(patterns: readonly SanitizerPattern[]) {
     const compiled = patterns.map((definition, index): CompiledPattern => {
       const flags = definition.pattern.flags.replace(/[gy]/g, '');
-      const bounds = measureExpression(definition.pattern);
+      const { bounds, lead } = analysisOf(definition);
       return {
         index,
         definition,
@@ -161,7 +184,7 @@ export class PatternSet {
         maxLength: bounds.maxLength,
         margin: bounds.context + 1,
         shortestAnchor: Math.min(...(definition.anchors ?? []).map((anchor) => anchor.length)),
-        lead: anchorLead(definition.pattern, definition.anchors ?? [], maxLead),
+        lead,
         stickyExpression: new RegExp(definition.pattern.source, `${flags}y`),
       };
     });
