@@ -11,20 +11,25 @@ export interface MatchingViews {
   readonly words: string;
 }
 
+const bytesOf = (units: Uint16Array): Buffer => Buffer.from(units.buffer, units.byteOffset, units.byteLength);
+
 /**
- * Code units to a string. Buffer's UTF-16LE decoding copies the units as they are (lone surrogates
- * included), makes a one-byte string when every unit fits, and is far faster than
- * `String.fromCharCode`; typed arrays are little-endian on every platform Node runs on.
+ * The first `length` code units behind `bytes` as a string. Buffer's UTF-16LE decoding copies the
+ * units as they are (lone surrogates included), makes a one-byte string when every unit fits, and
+ * is far faster than `String.fromCharCode`; typed arrays are little-endian on every platform Node
+ * runs on.
  */
-function fromCodeUnits(units: Uint16Array, length: number): string {
-  return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le');
+function fromCodeUnits(bytes: Buffer, length: number): string {
+  return bytes.toString('utf16le', 0, length * 2);
 }
 
 const foldableToLatin = /[\u0370-\u052f]/;
 
-/** Reused by every fold and view (the sanitizer is synchronous), grown on demand. */
+/** Reused by every fold and view (the sanitizer is synchronous), grown on demand, with their bytes. */
 let symbolUnits = new Uint16Array(4096);
 let wordUnits = new Uint16Array(4096);
+let symbolBytes = bytesOf(symbolUnits);
+let wordBytes = bytesOf(wordUnits);
 /** Words whose folding waits for the script of the whole message: start, end, `defer*` (triples). */
 let deferredWords = new Int32Array(3 * 1024);
 
@@ -32,6 +37,8 @@ function reserve(textLength: number): void {
   if (symbolUnits.length < textLength) {
     symbolUnits = new Uint16Array(textLength);
     wordUnits = new Uint16Array(textLength);
+    symbolBytes = bytesOf(symbolUnits);
+    wordBytes = bytesOf(wordUnits);
   }
   // At most one word per two code units (a word character and a separator).
   const maximumWords = (textLength >> 1) + 1;
@@ -68,7 +75,7 @@ export function foldToLatin(text: string): string {
   for (let index = 0; index < text.length; index += 1) {
     units[index] = foldedUnits[text.charCodeAt(index)] ?? 0;
   }
-  return fromCodeUnits(units, text.length);
+  return fromCodeUnits(symbolBytes, text.length);
 }
 
 /** Folds `units[start, end)` with a look-alike table (entries below 0x500, 0 = keep). */
@@ -336,8 +343,8 @@ export function buildViewsFromNormalized(normalized: string): MatchingViews {
     source = normalized.toLowerCase();
     written = splitAndFold(source, keptUnits, foldedUnits);
   }
-  const symbols = lastSymbolsChanged ? fromCodeUnits(symbolUnits, source.length) : source;
-  return { symbols, words: fromCodeUnits(wordUnits, written) };
+  const symbols = lastSymbolsChanged ? fromCodeUnits(symbolBytes, source.length) : source;
+  return { symbols, words: fromCodeUnits(wordBytes, written) };
 }
 
 /**
