@@ -33,6 +33,17 @@ function capLength(text: string, maxLength: number): string {
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxLength - 1 : maxLength);
 }
 
+let sharedBuiltInSet: PatternSet | undefined;
+
+/**
+ * The built-in patterns, indexed once per process: matching is synchronous and never re-entered, so
+ * sanitizers without extra patterns can share one set and its scratch buffers.
+ */
+function builtInPatternSet(): PatternSet {
+  sharedBuiltInSet ??= new PatternSet(builtInPatterns);
+  return sharedBuiltInSet;
+}
+
 /**
  * Creates an input sanitizer: it scores each message for prompt-injection techniques (English,
  * Ukrainian, Russian) on normalized views that see through look-alike letters, leetspeak, spaced
@@ -50,7 +61,10 @@ function capLength(text: string, maxLength: number): string {
 export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
   const parsed = parseOptions('createSanitizer', sanitizerOptionsSchema, options);
   const { maxLength, policy, threshold, classifier } = parsed;
-  const patterns = new PatternSet([...builtInPatterns, ...parsed.extraPatterns]);
+  const patterns =
+    parsed.extraPatterns.length === 0
+      ? builtInPatternSet()
+      : new PatternSet([...builtInPatterns, ...parsed.extraPatterns]);
   const verdicts = botkeelMeter().createCounter(MetricNames.sanitizerVerdicts, {
     description: 'Sanitizer verdicts, by verdict and policy',
   });
