@@ -55,6 +55,7 @@ export const instructionOverridePatterns: readonly SanitizerPattern[] = [
       'mission',
       'order',
     ],
+    requiredLiterals: [['new', 'updated', 'revised', 'real', 'actual', 'true', 'only', 'next']],
     source:
       '\\b(?:your (?:new|updated|real|actual|true|only|next|revised) (?:instruction|directive|task|prompt|role|rule|goal|objective|purpose|mission|order)s? (?:are|is|will be|now)|(?:new|updated|revised) (?:system )?(?:instructions|directives|system prompt) ?(?:follow|below|are|for you|from))',
   }),
@@ -104,6 +105,7 @@ export const instructionOverridePatterns: readonly SanitizerPattern[] = [
       'openai',
       'anthropic',
     ],
+    requiredLiterals: [['your ', 'the shop s', 'the bot s', ' from ']],
     source:
       '\\b(?:i am|i m|im|this is|speaking as|message from|i work as) (?:your|the shop s|the bot s) (?:admin|administrator|developer|creator|owner|operator|programmer|system administrator|sysadmin|master|supervisor)|\\b(?:message|instruction|order|update) from (?:the )?(?:system|admin|administrator|developer|openai|anthropic)',
   }),
@@ -149,6 +151,7 @@ export const instructionOverridePatterns: readonly SanitizerPattern[] = [
     language: 'uk',
     weight: 0.5,
     anchors: ['адмін', 'розробник', 'творець', 'власник', 'оператор', 'програміст', 'господар', 'систем'],
+    requiredLiterals: [['твій', 'ваш', 'твоя', ' від ']],
     source:
       '(?:я|це) (?:твій|ваш|ваша|твоя) (?:адмін|адміністратор|розробник|творець|власник|оператор|програміст|господар)|(?:повідомлення|вказівка|інструкція|наказ) від (?:системи|адміністратора|адміна|розробника|розробників)',
   }),
@@ -194,6 +197,7 @@ export const instructionOverridePatterns: readonly SanitizerPattern[] = [
     language: 'ru',
     weight: 0.5,
     anchors: ['админ', 'разработчик', 'создатель', 'владелец', 'оператор', 'программист', 'хозяин', 'систем'],
+    requiredLiterals: [['твой', 'ваш', 'твоя', ' от ']],
     source:
       '(?:я|это) (?:твой|ваш|ваша|твоя) (?:админ|администратор|разработчик|создатель|владелец|оператор|программист|хозяин)|(?:сообщение|указание|инструкция|приказ) от (?:системы|администратора|админа|разработчика|разработчиков)',
   }),
@@ -203,6 +207,7 @@ export const instructionOverridePatterns: readonly SanitizerPattern[] = [
     language: 'en',
     weight: 0.7,
     anchors: ['above', 'guidance', 'instruction', 'directive', 'guideline', 'programming', 'prompt'],
+    requiredLiterals: [['ignore', 'disregard', 'forget', 'aside', 'throw out', 'scrap', 'discard']],
     source:
       '\\b(?:(?:ignore|disregard|forget) (?:all |everything |the text |the )?above|(?:ignore|disregard|forget|set aside|put aside|leave aside|throw out|scrap|discard) (?:[a-z]{1,15} ){0,3}(?:instructions|guidance|guidelines|directives|programming|prompt)(?: [a-z]{1,15}){0,3} (?:you (?:were|have been|got) (?:given|told)|earlier|before|above))',
   }),
