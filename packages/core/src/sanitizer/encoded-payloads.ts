@@ -42,6 +42,7 @@ export interface PossibleRuns {
  * One pass that tells whether `base64Run` and `hexRun` can match at all: a base64 match is a run of
  * at least 24 base64 characters; a hex match is a run of hex digits, spaces, colons, backslashes and `x`
  * holding at least 32 hex digits. Most messages have neither, and the two expressions are skipped.
+ * This is the unit-by-unit definition; {@link possibleRunsIn} gives the same answer reading less.
  */
 export function possibleRuns(text: string): PossibleRuns {
   let hasBase64 = false;
@@ -159,8 +160,8 @@ function hasLetterMix(run: string): boolean {
 
 /**
  * Finds base64 and hexadecimal runs long enough to hide an instruction and returns the readable ones,
- * decoded. Bounded: at most 8 runs of at most 8 KB each. `knownRuns`, when the caller already made
- * the {@link possibleRuns} pass over this very text, skips it.
+ * decoded. Bounded: at most 8 runs of at most 8 KB each. `knownRuns`, when the caller already knows
+ * the {@link possibleRuns} answer for this very text, skips the check.
  */
 export function decodeEncodedPayloads(text: string, knownRuns?: PossibleRuns): DecodedPayload[] {
   if (text.length < minimumBase64Run) return [];

@@ -28,7 +28,3 @@ for (let code = 0; code < 0x10000; code += 1) {
   }
 }
 for (const surrogate of casedHighSurrogates) lowerCaseSpecial[surrogate] = 1;
-
-/** Every code unit to itself: the "lower-casing" of text that is lower case already. */
-export const identityUnits = new Uint16Array(0x10000);
-for (let code = 0; code < 0x10000; code += 1) identityUnits[code] = code;

@@ -57,6 +57,9 @@ for (let code = 0; code < 0x10000; code += 1) {
   unitClasses[code] = flags;
 }
 
+const noRuns: PossibleRuns = { hasBase64: false, hasHex: false };
+const scanBlock = 256;
+
 /**
  * One pass that tells whether the input needs any removal and whether it passes the NFKC quick
  * check; when nothing is removed, also whether it can hold base64 or hex runs (the same answer as
@@ -68,16 +71,18 @@ function scanUnits(
 ): { hasSuspect: boolean; runs: PossibleRuns; isNormalized: boolean } {
   const classes = unitClasses;
   let flags = 0;
-  for (let index = 0; index < length; index += 1) flags |= classes[codes[index] ?? 0] ?? 0;
-  const hasSuspect = (flags & unitSuspect) !== 0;
+  // In blocks, so text with something to remove stops early without a test per unit.
+  for (let block = 0; block < length; block += scanBlock) {
+    const end = Math.min(block + scanBlock, length);
+    for (let index = block; index < end; index += 1) flags |= classes[codes[index] ?? 0] ?? 0;
+    if ((flags & unitSuspect) !== 0) return { hasSuspect: true, runs: noRuns, isNormalized: false };
+  }
   return {
-    hasSuspect,
-    runs: hasSuspect ? noRuns : possibleRunsIn(codes, length),
+    hasSuspect: false,
+    runs: possibleRunsIn(codes, length),
     isNormalized: (flags & unitNfkcUnsafe) === 0,
   };
 }
-
-const noRuns: PossibleRuns = { hasBase64: false, hasHex: false };
 
 function isInvisibleCodePoint(codePoint: number): boolean {
   return (
