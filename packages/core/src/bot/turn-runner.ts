@@ -126,7 +126,9 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     replies: result.replies,
     escalation: result.escalation,
     wasHandedOff,
-    recentMessages: (context.summarize ?? defaultRecentMessages)(result, batch),
+    // What a human sees on escalation: only an escalating turn's record needs it.
+    recentMessages:
+      result.escalation === undefined ? [] : (context.summarize ?? defaultRecentMessages)(result, batch),
   });
 
   const runTurn = async (batch: BotBatch, abortSource: ChatTurnContext): Promise<TurnSummary> => {

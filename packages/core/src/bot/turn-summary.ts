@@ -14,6 +14,7 @@ export interface TurnSummary {
   readonly escalation: { readonly reason: string } | undefined;
   /** The chat was already with a human before this turn: forward, don't answer. */
   readonly wasHandedOff: boolean;
+  /** What the managers get on escalation; empty when this turn did not escalate. */
   readonly recentMessages: HandoffRequest['recentMessages'];
 }
 
