@@ -59,31 +59,30 @@ export async function runOnce<T>(
     const begun = await store.begin(key, { leaseMs: settings.leaseMs });
     if (begun.status === 'completed') return settings.serializer.deserialize(begun.result);
     if (begun.status === 'started') {
+      const { token } = begun;
       let value: T;
       let text: string;
-      leases?.hold(key, begun.token);
+      leases?.hold(key, token);
       try {
         value = await fn();
         text = settings.serializer.serialize(value);
       } catch (error) {
-        leases?.drop(key, begun.token);
-        const release = () => store.release(key, begun.token);
+        leases?.drop(key, token);
         try {
-          await release();
+          await store.release(key, token);
         } catch {
           // Tried again in the background; at worst the key frees itself when its lease ends.
-          retryClosingWrite(release, settings);
+          retryReleasing(store, key, token, settings);
         }
         throw error;
       }
-      leases?.drop(key, begun.token);
-      const complete = () => store.complete(key, begun.token, text, { ttlMs: settings.ttlMs });
+      leases?.drop(key, token);
       try {
-        await complete();
+        await store.complete(key, token, text, { ttlMs: settings.ttlMs });
       } catch {
         // The caller still gets the result. Tried again in the background: a record left in progress
         // would hold the key for its whole lease and then let the work run a second time.
-        retryClosingWrite(complete, settings);
+        retryCompleting(store, key, token, text, settings);
       }
       return value;
     }
@@ -95,6 +94,27 @@ export async function runOnce<T>(
       () => new AbortedError('idempotent: aborted while waiting'),
     );
   }
+}
+
+/** {@link retryClosingWrite} of a `release` (its closure made here: runOnce itself captures nothing). */
+function retryReleasing<T>(
+  store: IdempotencyStore,
+  key: string,
+  token: string,
+  settings: RunOnceSettings<T>,
+): void {
+  retryClosingWrite(() => store.release(key, token), settings);
+}
+
+/** {@link retryClosingWrite} of a `complete` (its closure made here, off the path that succeeds). */
+function retryCompleting<T>(
+  store: IdempotencyStore,
+  key: string,
+  token: string,
+  text: string,
+  settings: RunOnceSettings<T>,
+): void {
+  retryClosingWrite(() => store.complete(key, token, text, { ttlMs: settings.ttlMs }), settings);
 }
 
 /** Waits before each further try of a `complete` or `release` the store refused (about 8 s in all). */
