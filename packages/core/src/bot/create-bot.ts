@@ -29,6 +29,9 @@ interface QueuedMessage {
   readonly traceId: string | undefined;
 }
 
+/** The attributes of a span that has none at its start. */
+const noAttributes = Object.freeze({});
+
 /** Options of {@link Bot.stop}. */
 export interface BotStopOptions {
   /** Everything — draining, in-flight turns, registered resources — within this. Default 10,000. */
@@ -93,6 +96,9 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
   const dedupe = options.dedupe ?? new MemoryDedupeStore({ clock });
   const dedupeLeaseMs = options.dedupeLeaseMs ?? 30_000;
   const dedupeTtlMs = options.dedupeTtlMs ?? 86_400_000;
+  // Every message's claim and completion: one options object each, not one per call.
+  const claimOptions = { leaseMs: dedupeLeaseMs };
+  const completeOptions = { ttlMs: dedupeTtlMs };
   const debounce = options.debounce ?? {};
   const chatLock = createChatLock({
     locks: options.locks ?? new MemoryLockStore({ clock }),
@@ -177,11 +183,12 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
 
     let claim;
     try {
-      claim = await withSpan(SpanNames.dedupeClaim, {}, async (span) => {
-        const result = await dedupe.claim(message.updateKey, { leaseMs: dedupeLeaseMs });
-        span.setAttribute('botkeel.dedupe.result', result);
-        return result;
-      });
+      claim = await withSpan(SpanNames.dedupeClaim, noAttributes, (span) =>
+        dedupe.claim(message.updateKey, claimOptions).then((result) => {
+          span.setAttribute('botkeel.dedupe.result', result);
+          return result;
+        }),
+      );
     } catch (error) {
       logger.error({ err: error }, 'dedupe store unavailable');
       return { status: 'unavailable', reason: 'dedupe-store' };
@@ -206,7 +213,7 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
           return result;
         });
         if (!decision.allowed) {
-          await dedupe.complete(message.updateKey, { ttlMs: dedupeTtlMs });
+          await dedupe.complete(message.updateKey, completeOptions);
           noticeRateLimited(message, decision.retryAfterMs);
           return { status: 'rate-limited', reason: decision.source };
         }
@@ -222,7 +229,7 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
       return { status: 'unavailable', reason: 'store' };
     }
     try {
-      await dedupe.complete(message.updateKey, { ttlMs: dedupeTtlMs });
+      await dedupe.complete(message.updateKey, completeOptions);
     } catch (error) {
       // The message is stored; only its dedupe mark is missing until the lease lapses.
       logger.warn({ err: error }, 'dedupe complete failed after the message was stored');
@@ -254,12 +261,13 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
   return {
     handle: (message) =>
       runWithContext({ chatId: message.chatId, userId: message.userId, updateId: message.updateKey }, () =>
-        withSpan(SpanNames.update, { 'botkeel.channel': message.channel }, async (span) => {
-          const ack = await accept(message);
-          span.setAttribute('botkeel.ack', ack.status);
-          updates.add(1, { status: ack.status });
-          return ack;
-        }),
+        withSpan(SpanNames.update, { 'botkeel.channel': message.channel }, (span) =>
+          accept(message).then((ack) => {
+            span.setAttribute('botkeel.ack', ack.status);
+            updates.add(1, { status: ack.status });
+            return ack;
+          }),
+        ),
       ),
     start: () => debouncer.start(),
     stop(stopOptions = {}) {
