@@ -28,6 +28,13 @@ function matchViews(patterns: PatternSet, views: MatchingViews, source: FindingS
   }));
 }
 
+/** NFKC of the visible text; the visible-text scan made the quick check already when it says yes or no. */
+function normalizationOf(visible: VisibleText): string {
+  if (visible.isNormalized === true) return visible.text;
+  if (visible.isNormalized === false) return visible.text.normalize('NFKC');
+  return toNormalizationForm(visible.text);
+}
+
 /** What {@link detect} found, with the forms of the visible text it built on the way. */
 export interface Detection {
   readonly findings: SanitizerFinding[];
@@ -43,7 +50,7 @@ export interface Detection {
  * text and its symbols view for the policy to reuse.
  */
 export function detect(patterns: PatternSet, visible: VisibleText): Detection {
-  const normalized = visible.isNormalized === true ? visible.text : toNormalizationForm(visible.text);
+  const normalized = normalizationOf(visible);
   const views = buildViewsFromNormalized(normalized);
   const findings = matchViews(patterns, views, 'text');
   if (visible.tagText.length >= minimumTagText || visible.tagText.includes(' ')) {
