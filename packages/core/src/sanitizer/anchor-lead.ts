@@ -107,3 +107,74 @@ export function anchorLead(
   }
   return lead;
 }
+
+/** How a match of a node can begin. */
+interface Opening {
+  /** It can begin with a space. */
+  readonly space: boolean;
+  /** It can begin with anything else (or it is not known). */
+  readonly other: boolean;
+  /** It can match nothing, so what follows it decides. */
+  readonly empty: boolean;
+}
+
+const opensWithAnything: Opening = { space: false, other: true, empty: false };
+/** `^` without the `m` flag: a match through it starts at the start of the text, whatever follows. */
+const opensAtTextStart: Opening = { space: false, other: false, empty: false };
+
+function openingOf(node: ExpressionNode, isMultiline: boolean): Opening {
+  switch (node.kind) {
+    case 'literal':
+      return { space: node.value.startsWith(' '), other: !node.value.startsWith(' '), empty: false };
+    case 'class':
+      return opensWithAnything;
+    case 'assertion':
+      if (node.which === '^') return isMultiline ? opensWithAnything : opensAtTextStart;
+      return { space: false, other: false, empty: true };
+    case 'lookaround':
+      return { space: false, other: false, empty: true };
+    case 'alternation':
+    case 'sequence': {
+      const isSequence = node.kind === 'sequence';
+      let space = false;
+      let other = false;
+      let empty = isSequence;
+      for (const part of isSequence ? node.items : node.alternatives) {
+        const opening = openingOf(part, isMultiline);
+        space ||= opening.space;
+        other ||= opening.other;
+        if (!isSequence) empty ||= opening.empty;
+        else if (!opening.empty) {
+          empty = false;
+          break;
+        }
+      }
+      return { space, other, empty };
+    }
+    case 'repeat': {
+      if (node.max === 0) return { space: false, other: false, empty: true };
+      const body = openingOf(node.body, isMultiline);
+      return node.min === 0 ? { ...body, empty: true } : body;
+    }
+  }
+}
+
+/**
+ * Whether every match of `expression` starts at the start of the text or with a space (as the
+ * `(?:^| )…` word patterns do), so a searcher need not try it anywhere else.
+ *
+ * @example
+ * ```ts
+ * startsAtTextStartOrSpace(/(?:^| )ignore/); // true
+ * startsAtTextStartOrSpace(/\bignore/); // false
+ * ```
+ */
+export function startsAtTextStartOrSpace(expression: RegExp): boolean {
+  try {
+    const opening = openingOf(parseExpression(expression), expression.flags.includes('m'));
+    return !opening.other && !opening.empty;
+  } catch (error) {
+    if (error instanceof UnsupportedSyntaxError) return false;
+    throw error;
+  }
+}

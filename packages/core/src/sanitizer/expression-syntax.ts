@@ -11,7 +11,7 @@ export type ExpressionNode =
   /** Any one character of a set: `[…]`, `.`, `\d`, `\p{…}`; `units` it can consume. */
   | { readonly kind: 'class'; readonly units: number }
   /** `^`, `$`, `\b`, `\B`: consumes nothing, reads one character around. */
-  | { readonly kind: 'assertion' }
+  | { readonly kind: 'assertion'; readonly which: '^' | '$' | 'b' | 'B' }
   /** `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`: consumes nothing, reads its body around. */
   | { readonly kind: 'lookaround'; readonly body: ExpressionNode }
   | { readonly kind: 'sequence'; readonly items: readonly ExpressionNode[] }
@@ -104,7 +104,7 @@ class ExpressionReader {
         return this.escape();
       case '^':
       case '$':
-        return { kind: 'assertion' };
+        return { kind: 'assertion', which: character };
       case '*':
       case '+':
       case '?':
@@ -163,7 +163,7 @@ class ExpressionReader {
     if (character === undefined) throw new UnsupportedSyntaxError('trailing backslash');
     const start = this.index;
     this.index += 1;
-    if (character === 'b' || character === 'B') return { kind: 'assertion' };
+    if (character === 'b' || character === 'B') return { kind: 'assertion', which: character };
     if ((character >= '1' && character <= '9') || character === 'k') {
       throw new UnsupportedSyntaxError('back-reference');
     }

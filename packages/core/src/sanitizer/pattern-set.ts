@@ -1,7 +1,7 @@
 import { AnchorScanner } from './anchor-scanner.js';
 import { type ExpressionBounds, measureExpression } from './expression-bounds.js';
 import { type MatchingViews } from './matching-views.js';
-import { anchorLead } from './anchor-lead.js';
+import { anchorLead, startsAtTextStartOrSpace } from './anchor-lead.js';
 import { type PatternView, type SanitizerPattern } from './sanitizer-types.js';
 
 /** A pattern prepared for matching: flags stripped of `g`/`y` so it keeps no state between calls. */
@@ -25,6 +25,8 @@ export interface CompiledPattern {
   readonly lead: number | undefined;
   /** The same expression with the `y` flag, to try one position. */
   readonly stickyExpression: RegExp;
+  /** Every match starts at the start of the text or with a space: other positions need no try. */
+  readonly startsAtSpace: boolean;
 }
 
 /** Positions tried before each anchor hit at most; past it, windows are cheaper. */
@@ -33,6 +35,7 @@ const maxLead = 12;
 interface PatternAnalysis {
   readonly bounds: ExpressionBounds;
   readonly lead: number | undefined;
+  readonly startsAtSpace: boolean;
 }
 
 /**
@@ -47,6 +50,7 @@ function analysisOf(definition: SanitizerPattern): PatternAnalysis {
     analysis = {
       bounds: measureExpression(definition.pattern),
       lead: anchorLead(definition.pattern, definition.anchors ?? [], maxLead),
+      startsAtSpace: startsAtTextStartOrSpace(definition.pattern),
     };
     analyses.set(definition, analysis);
   }
@@ -175,7 +179,7 @@ export class PatternSet {
   constructor(patterns: readonly SanitizerPattern[]) {
     const compiled = patterns.map((definition, index): CompiledPattern => {
       const flags = definition.pattern.flags.replace(/[gy]/g, '');
-      const { bounds, lead } = analysisOf(definition);
+      const { bounds, lead, startsAtSpace } = analysisOf(definition);
       return {
         index,
         definition,
@@ -185,6 +189,7 @@ export class PatternSet {
         margin: bounds.context + 1,
         shortestAnchor: Math.min(...(definition.anchors ?? []).map((anchor) => anchor.length)),
         lead,
+        startsAtSpace,
         stickyExpression: new RegExp(definition.pattern.source, `${flags}y`),
       };
     });
@@ -344,13 +349,14 @@ function matchBeforeHits(
   hitCount: number,
   index: ViewIndex,
 ): string | undefined {
-  const { stickyExpression } = pattern;
+  const { stickyExpression, startsAtSpace } = pattern;
   const row = pattern.index * index.anchorCount;
   let tried = -1;
   for (let hit = 0; hit < hitCount; hit += 1) {
     if (index.opensWindow[row + (hits.anchorIds[hit] ?? 0)] !== 1) continue;
     const hitStart = hits.starts[hit] ?? 0;
     for (let position = Math.max(tried + 1, hitStart - lead); position <= hitStart; position += 1) {
+      if (startsAtSpace && position > 0 && text.charCodeAt(position) !== 0x20) continue;
       stickyExpression.lastIndex = position;
       const found = stickyExpression.exec(text);
       if (found !== null) {

@@ -1,7 +1,7 @@
 import { builtInPatterns, type SanitizerPattern } from '@botkeel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { anchorLead } from '../../src/sanitizer/anchor-lead.js';
+import { anchorLead, startsAtTextStartOrSpace } from '../../src/sanitizer/anchor-lead.js';
 import { PatternSet } from '../../src/sanitizer/pattern-set.js';
 
 describe('anchorLead', () => {
@@ -61,10 +61,55 @@ describe('anchorLead', () => {
     );
   });
 
+  it.each([
+    [/(?:^| )ignore/, true],
+    [/ ignore/, true],
+    [/(?:^| )(?:pro)?(?:ignore|forget)/, true],
+    [/\b(?:^| )x/, true],
+    [/^ignore/, true],
+    [/^ignore/m, false],
+    [/\bignore/, false],
+    [/(?:^| )?ignore/, false],
+    [/(?:^|\n)ignore/, false],
+    [/[ ]ignore/, false],
+    [/(?:^| |x)ignore/, false],
+    [/(?=a)/, false],
+  ])('%s starts at the start of the text or with a space: %s', (expression, expected) => {
+    expect(startsAtTextStartOrSpace(expression)).toBe(expected);
+  });
+
+  it('every match of a built-in pattern said to start at a space does', () => {
+    const spaced = builtInPatterns.filter((pattern) => startsAtTextStartOrSpace(pattern.pattern));
+    expect(spaced.length).toBeGreaterThanOrEqual(40);
+    const pieces = fc.constantFrom(
+      ' ',
+      'не ',
+      'забудь ',
+      'правила',
+      'про',
+      'ігноруй ',
+      'інструкції',
+      'x',
+      'твої ',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 20 }), (parts) => {
+        const text = parts.join('');
+        for (const pattern of spaced) {
+          for (const found of text.matchAll(new RegExp(pattern.pattern.source, 'g'))) {
+            expect(found.index === 0 || text[found.index] === ' ', pattern.id).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('trying a led pattern only before its anchor hits finds what a whole-text search finds', () => {
     const extra: SanitizerPattern[] = [
       { id: 'led', pattern: /(?:^| )(?:pro)?ignore(?: [a-z]{1,5}){0,2} rules/, anchors: ['ignore'] },
       { id: 'behind', pattern: /(?<![a-z])ab?c/, anchors: ['ac', 'abc'] },
+      { id: 'spaced', pattern: /(?:^| )(?:pro)?ignore rules/, anchors: ['ignore'] },
     ].map((pattern) => ({ ...pattern, technique: 'tool-abuse', language: 'any', weight: 0.5 }));
     const set = new PatternSet(extra);
     const pieces = fc.constantFrom('ignore', 'pro', ' ', 'rules', 'x', 'ab', 'c', 'abc', 'ac', 'proignore');
