@@ -99,11 +99,13 @@ export function createSanitizer(options: SanitizerOptions = {}): Sanitizer {
       const visible = toVisibleText(asText(input), maxLength);
       const detection = detect(patterns, visible);
       const result = finish(visible.text, detection.findings, visible.isTruncated, detection);
-      span.setAttributes({
-        'botkeel.sanitizer.verdict': result.verdict,
-        'botkeel.sanitizer.score': result.score,
-        'botkeel.sanitizer.findings': result.findings.map((finding) => finding.patternId),
-      });
+      if (span.isRecording()) {
+        span.setAttributes({
+          'botkeel.sanitizer.verdict': result.verdict,
+          'botkeel.sanitizer.score': result.score,
+          'botkeel.sanitizer.findings': result.findings.map((finding) => finding.patternId),
+        });
+      }
       return result;
     } finally {
       span.end();
