@@ -149,23 +149,31 @@ export async function deliverBatch<Item>(
   }
 }
 
-async function acknowledge<Item>(
+/** Never rejects: a failed ack is logged and counted. A `.then`, not an async wrapper: one per batch. */
+function acknowledge<Item>(
   batch: DebounceBatch,
   context: DeliveryContext<Item>,
   outcome: string,
   onHandled: (() => void) | undefined,
 ): Promise<void> {
   onHandled?.();
-  try {
-    await context.store.ack(batch.key, batch.batchId);
-    context.flushes.add(1, { outcome });
-  } catch (error) {
+  const onFailed = (error: unknown): void => {
     context.flushes.add(1, { outcome: 'ack-failed' });
     context.log.error(
       { err: error, key: batch.key, batchId: batch.batchId },
       'debounce ack failed; the batch will be delivered again after its lease',
     );
+  };
+  let acked: Promise<void>;
+  try {
+    acked = context.store.ack(batch.key, batch.batchId);
+  } catch (error) {
+    onFailed(error);
+    return settledVoid;
   }
+  return acked.then(() => {
+    context.flushes.add(1, { outcome });
+  }, onFailed);
 }
 
 async function deadLetter<Item>(
