@@ -11,15 +11,18 @@ interface PendingBurst {
   readonly items: string[];
   readonly firstAtMs: number;
   dueAtMs: number;
-  /** Push id -> burst size right after that push. */
-  readonly ids: Map<string, number>;
+  /**
+   * The id of each push, parallel to `items` (`undefined` for a push without one): the burst held
+   * `index + 1` items right after the push of `ids[index]`. An array: a Map per burst costs more.
+   */
+  readonly ids: (string | undefined)[];
 }
 
 interface ClaimedBatch {
   readonly batchId: string;
   readonly items: readonly string[];
   readonly dueAtMs: number;
-  readonly ids: ReadonlyMap<string, number>;
+  readonly ids: readonly (string | undefined)[];
   deliveries: number;
   leaseEndsAtMs: number;
 }
@@ -69,7 +72,7 @@ export class MemoryDebounceStore implements DebounceStore {
       items: [],
       firstAtMs: nowMs,
       dueAtMs: nowMs,
-      ids: new Map<string, number>(),
+      ids: [],
     };
     const wasFull = state.pending !== undefined && pending.items.length >= window.maxItems;
     pending.items.push(item);
@@ -78,7 +81,7 @@ export class MemoryDebounceStore implements DebounceStore {
     } else {
       pending.dueAtMs = Math.min(pending.firstAtMs + window.maxWaitMs, nowMs + window.quietMs);
     }
-    if (id !== undefined) pending.ids.set(id, pending.items.length);
+    pending.ids.push(id);
     state.pending = pending;
     this.reschedule(key, state);
     return Promise.resolve({ count: pending.items.length, dueAtMs: pending.dueAtMs });
@@ -87,13 +90,14 @@ export class MemoryDebounceStore implements DebounceStore {
   /** The result of an earlier push of `id` into the key's pending burst or claimed batch, if any. */
   private knownPush(key: string, id: string): { count: number; dueAtMs: number } | undefined {
     const state = this.keys.get(key);
-    const pendingCount = state?.pending?.ids.get(id);
-    if (state?.pending !== undefined && pendingCount !== undefined) {
-      return { count: pendingCount, dueAtMs: state.pending.dueAtMs };
+    if (state === undefined) return undefined;
+    const pendingIndex = state.pending?.ids.indexOf(id) ?? -1;
+    if (state.pending !== undefined && pendingIndex >= 0) {
+      return { count: pendingIndex + 1, dueAtMs: state.pending.dueAtMs };
     }
-    const claimedCount = state?.claimed?.ids.get(id);
-    if (state?.claimed !== undefined && claimedCount !== undefined) {
-      return { count: claimedCount, dueAtMs: state.claimed.dueAtMs };
+    const claimedIndex = state.claimed?.ids.indexOf(id) ?? -1;
+    if (state.claimed !== undefined && claimedIndex >= 0) {
+      return { count: claimedIndex + 1, dueAtMs: state.claimed.dueAtMs };
     }
     return undefined;
   }
