@@ -14,7 +14,7 @@ import { AbortedError, InvalidOptionsError } from '../errors/subclasses.js';
 import { type AbortSource, abortSourceOf } from '../lock/abort-source.js';
 import { botkeelMeter, withSpan } from '../telemetry/instruments.js';
 import { MetricNames, SpanNames } from '../telemetry/names.js';
-import { type Checkpoint } from './checkpoint-store.js';
+import { type Checkpoint, type SaveCheckpointOptions } from './checkpoint-store.js';
 import { conversationOptionsSchema } from './conversation-options.js';
 import {
   type Conversation,
@@ -110,6 +110,13 @@ export function createConversation<TMachine extends AnyStateMachine>(
   const escalationCounter = meter.createCounter(MetricNames.handoffEscalations);
 
   const restoreContext = { machine, clock, machineVersion, migrations, input: options.input };
+  const { historyLimit } = parsed;
+
+  /** The options of a save expecting `expectedVersion` (one literal per save, no spread). */
+  const saveOptions = (expectedVersion: number): SaveCheckpointOptions =>
+    historyLimit === undefined
+      ? { expectedVersion, machineVersion, nowMs: clock.now() }
+      : { expectedVersion, machineVersion, nowMs: clock.now(), historyLimit };
 
   /**
    * ESCALATE on a conversation that ended in another final state: xstate cannot leave a final state,
@@ -131,12 +138,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
       checkpoints.save(
         threadId,
         withTurnRecord(machine.getPersistedSnapshot(handedOff), checkpoint.snapshot, record),
-        {
-          expectedVersion: checkpoint.version,
-          machineVersion,
-          nowMs: clock.now(),
-          ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
-        },
+        saveOptions(checkpoint.version),
       ),
     );
     escalationCounter.add(1, { reason });
@@ -312,18 +314,17 @@ export function createConversation<TMachine extends AnyStateMachine>(
       if (escalated !== undefined) escalation = { reason: String(escalated.reason) };
       else if (isHandedOff && !wasHandedOff) escalation = { reason: 'handoff-state-reached' };
 
+      const replies = emitted.filter(isReply);
       let version = checkpoint?.version ?? 0;
       if (!wasFinished) {
         throwIfAborted(abort);
-        const record =
-          turnId === undefined ? undefined : { id: turnId, replies: emitted.filter(isReply), escalation };
+        const record = turnId === undefined ? undefined : { id: turnId, replies, escalation };
         const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
-          checkpoints.save(threadId, withTurnRecord(persisted, checkpoint?.snapshot, record), {
-            expectedVersion: checkpoint?.version ?? 0,
-            machineVersion,
-            nowMs: clock.now(),
-            ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
-          }),
+          checkpoints.save(
+            threadId,
+            withTurnRecord(persisted, checkpoint?.snapshot, record),
+            saveOptions(checkpoint?.version ?? 0),
+          ),
         );
         version = saved.version;
       }
@@ -337,7 +338,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
         context: finalSnapshot.context as ContextFrom<TMachine>,
         status: finalSnapshot.status === 'done' ? 'done' : 'active',
         isHandedOff,
-        replies: emitted.filter(isReply),
+        replies,
         escalation,
         emitted,
       };
@@ -369,12 +370,11 @@ export function createConversation<TMachine extends AnyStateMachine>(
     const fresh = actor.getPersistedSnapshot();
     throwIfAborted(abort);
     // The records of the last turns stay: a turn from before the reset is not applied to the new start.
-    const saved = await checkpoints.save(threadId, withTurnRecord(fresh, checkpoint?.snapshot, undefined), {
-      expectedVersion: checkpoint?.version ?? 0,
-      machineVersion,
-      nowMs: clock.now(),
-      ...(parsed.historyLimit === undefined ? {} : { historyLimit: parsed.historyLimit }),
-    });
+    const saved = await checkpoints.save(
+      threadId,
+      withTurnRecord(fresh, checkpoint?.snapshot, undefined),
+      saveOptions(checkpoint?.version ?? 0),
+    );
     return saved.version;
   };
 

@@ -151,16 +151,22 @@ function hasValidSaveOptions(options: SaveCheckpointOptions): boolean {
 
 /** A checkpoint with its own copy of the snapshot; `isLazy` parses that copy on first read. */
 function toCheckpoint(threadId: string, stored: StoredCheckpoint, isLazy = false): Checkpoint {
-  const base = {
+  if (!isLazy) {
+    return {
+      threadId,
+      version: stored.version,
+      machineVersion: stored.machineVersion,
+      savedAtMs: stored.savedAtMs,
+      snapshot: JSON.parse(stored.snapshotJson) as unknown,
+    };
+  }
+  // Built in one literal (no spread of a base object): this one is made on every save.
+  let snapshot: { value: unknown } | undefined;
+  return {
     threadId,
     version: stored.version,
     machineVersion: stored.machineVersion,
     savedAtMs: stored.savedAtMs,
-  };
-  if (!isLazy) return { ...base, snapshot: JSON.parse(stored.snapshotJson) as unknown };
-  let snapshot: { value: unknown } | undefined;
-  return {
-    ...base,
     get snapshot(): unknown {
       snapshot ??= { value: JSON.parse(stored.snapshotJson) as unknown };
       return snapshot.value;
