@@ -189,6 +189,7 @@ function endWord(start: number, end: number, textStart: number, textEnd: number,
   let balance = 0;
   for (let index = start; index < end; index += 1) {
     const info = keptUnits[wordUnits[index] ?? 0] ?? 0;
+    // The signed 2-bit counters of view-units.ts: word delta in bits 30–31, balance in bits 28–29.
     delta += info >> 30;
     balance += (info << 2) >> 30;
   }
@@ -241,7 +242,7 @@ let lastSymbolsChanged = false;
 
 /**
  * One pass over the text: per code unit one packed look-up (`units`) gives the unit the words view
- * writes, its word kind and script counts, and one (`symbolTable`) its symbols-view unit. Every unit
+ * writes and its word kind, and one (`symbolTable`) its symbols-view unit. Every unit
  * is written to `wordUnits`, and the end advances past word units and the first separator after a
  * word, so words land one space apart without a branch per unit. A plain word (one script, no Greek,
  * no digits or leet symbols among letters, longer than one unit) is kept as typed, a Cyrillic one

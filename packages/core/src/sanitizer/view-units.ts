@@ -28,12 +28,6 @@ export const unitDigitOrLeet = 1 << 23;
 export const unitUnfoldableCyrillic = 1 << 24;
 /** A word character other than a–z and Cyrillic: its word's script counts are not just its length. */
 export const unitNotAzOrCyrillic = 1 << 25;
-export const unitLowerMask = 0xffff;
-
-/** The word delta of a table entry: +1 Latin letter, −1 Cyrillic letter, else 0. */
-export const wordDeltaOf = (info: number): number => info >> 30;
-/** The message balance of a table entry: +1 for a–z, −1 for Cyrillic, else 0. */
-export const balanceOf = (info: number): number => (info << 2) >> 30;
 
 const kindSeparator = 0;
 const kindLatin = 1;
