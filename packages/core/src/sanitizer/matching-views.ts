@@ -48,10 +48,8 @@ function reserve(textLength: number): void {
 // Module-local references: imported bindings can be getters after some transforms, and these are
 // read once per code unit.
 const {
-  foldedUnits,
   keptUnits,
   lowerCasingUnits,
-  lowerFoldedUnits,
   unitCyrillic,
   unitDigitOrLeet,
   unitGreek,
@@ -73,7 +71,7 @@ export function foldToLatin(text: string): string {
   reserve(text.length);
   const units = symbolUnits;
   for (let index = 0; index < text.length; index += 1) {
-    units[index] = foldedUnits[text.charCodeAt(index)] ?? 0;
+    units[index] = keptUnits[2 * text.charCodeAt(index) + 1] ?? 0;
   }
   return fromCodeUnits(symbolBytes, text.length);
 }
@@ -188,7 +186,7 @@ function endWord(start: number, end: number, textStart: number, textEnd: number,
   let delta = 0;
   let balance = 0;
   for (let index = start; index < end; index += 1) {
-    const info = keptUnits[wordUnits[index] ?? 0] ?? 0;
+    const info = keptUnits[2 * (wordUnits[index] ?? 0)] ?? 0;
     // The signed 2-bit counters of view-units.ts: word delta in bits 30–31, balance in bits 28–29.
     delta += info >> 30;
     balance += (info << 2) >> 30;
@@ -225,7 +223,7 @@ function endWord(start: number, end: number, textStart: number, textEnd: number,
 function balanceOf(start: number, end: number): number {
   let balance = 0;
   for (let index = start; index < end; index += 1) {
-    balance += ((keptUnits[wordUnits[index] ?? 0] ?? 0) << 2) >> 30;
+    balance += ((keptUnits[2 * (wordUnits[index] ?? 0)] ?? 0) << 2) >> 30;
   }
   return balance;
 }
@@ -241,15 +239,15 @@ const digitOrLeetBit = 23;
 let lastSymbolsChanged = false;
 
 /**
- * One pass over the text: per code unit one packed look-up (`units`) gives the unit the words view
- * writes and its word kind, and one (`symbolTable`) its symbols-view unit. Every unit
+ * One pass over the text: per code unit two side-by-side entries of `units` give the unit the words
+ * view writes with its word kind, and its symbols-view unit (see `lowerCasingUnits`). Every unit
  * is written to `wordUnits`, and the end advances past word units and the first separator after a
  * word, so words land one space apart without a branch per unit. A plain word (one script, no Greek,
  * no digits or leet symbols among letters, longer than one unit) is kept as typed, a Cyrillic one
  * made only of look-alikes waiting for the script of the message; other words go through `endWord`.
  * Returns the length written, or -1 at a unit the table cannot lower-case alone.
  */
-function splitAndFold(text: string, units: Int32Array, symbolTable: Uint16Array): number {
+function splitAndFold(text: string, units: Int32Array): number {
   const length = text.length;
   reserve(length + 1);
   const codes = codeUnitsOf(text);
@@ -269,14 +267,15 @@ function splitAndFold(text: string, units: Int32Array, symbolTable: Uint16Array)
   pass.spacedCount = 0;
   for (let index = 0; index < length; index += 1) {
     const raw = codes[index] ?? 0;
-    let info = units[raw] ?? 0;
-    const symbol = symbolTable[raw] ?? 0;
+    let info = units[2 * raw] ?? 0;
+    const symbol = units[2 * raw + 1] ?? 0;
     symbols[index] = symbol;
     symbolsChanged |= symbol ^ raw;
     if ((info & rareFlags) !== 0) {
       if ((info & unitSpecial) !== 0) return -1;
       // A leet symbol is a word character only before a letter.
-      const isBeforeLetter = index + 1 < length && ((units[codes[index + 1] ?? 0] ?? 0) & unitLetter) !== 0;
+      const isBeforeLetter =
+        index + 1 < length && ((units[2 * (codes[index + 1] ?? 0)] ?? 0) & unitLetter) !== 0;
       info = isBeforeLetter ? info | unitWord : separatorEntry;
     }
     const isWord = (info >>> 16) & 1;
@@ -338,11 +337,11 @@ export function toNormalizationForm(visible: string): string {
  */
 export function buildViewsFromNormalized(normalized: string): MatchingViews {
   let source = normalized;
-  let written = splitAndFold(normalized, lowerCasingUnits, lowerFoldedUnits);
+  let written = splitAndFold(normalized, lowerCasingUnits);
   if (written < 0) {
     // A unit the table cannot lower-case alone (İ, Σ, …): lower-case the whole string first.
     source = normalized.toLowerCase();
-    written = splitAndFold(source, keptUnits, foldedUnits);
+    written = splitAndFold(source, keptUnits);
   }
   const symbols = lastSymbolsChanged ? fromCodeUnits(symbolBytes, source.length) : source;
   return { symbols, words: fromCodeUnits(wordBytes, written) };

@@ -79,21 +79,24 @@ function entryFor(lower: number, isSpecial: boolean): number {
   return entry | 0;
 }
 
-/** Per raw code unit: its packed entry, lower-cased by table. */
-export const lowerCasingUnits = new Int32Array(0x10000);
-/** Per code unit of text that is lower case already: its packed entry, kept as it is. */
-export const keptUnits = new Int32Array(0x10000);
-/** Per raw code unit: the symbols view unit (lower case, Cyrillic/Greek look-alikes folded to Latin). */
-export const lowerFoldedUnits = new Uint16Array(0x10000);
-/** Per code unit of lower-case text: Cyrillic/Greek look-alikes folded to Latin. */
-export const foldedUnits = new Uint16Array(0x10000);
+/**
+ * Two entries per raw code unit, side by side so one cache line serves both: at `2 × unit` its packed
+ * entry, lower-cased by table; at `2 × unit + 1` its symbols-view unit (lower case, Cyrillic/Greek
+ * look-alikes folded to Latin).
+ */
+export const lowerCasingUnits = new Int32Array(0x20000);
+/**
+ * The same for text that is lower case already: at `2 × unit` the unit's packed entry, kept as it is;
+ * at `2 × unit + 1` the unit with Cyrillic/Greek look-alikes folded to Latin.
+ */
+export const keptUnits = new Int32Array(0x20000);
 
 for (let code = 0; code < 0x10000; code += 1) {
   const lower = lowerCaseUnits[code] ?? code;
-  lowerCasingUnits[code] = entryFor(lower, lowerCaseSpecial[code] === 1);
-  keptUnits[code] = entryFor(code, false);
+  lowerCasingUnits[2 * code] = entryFor(lower, lowerCaseSpecial[code] === 1);
   const foldedLower = lower < 0x500 ? (toLatinLetter[lower] ?? 0) : 0;
-  lowerFoldedUnits[code] = foldedLower === 0 ? lower : foldedLower;
+  lowerCasingUnits[2 * code + 1] = foldedLower === 0 ? lower : foldedLower;
+  keptUnits[2 * code] = entryFor(code, false);
   const folded = code < 0x500 ? (toLatinLetter[code] ?? 0) : 0;
-  foldedUnits[code] = folded === 0 ? code : folded;
+  keptUnits[2 * code + 1] = folded === 0 ? code : folded;
 }
