@@ -26,17 +26,33 @@ const replacements: ReadonlyMap<number, string> = new Map(
 
 const maxPasses = 4;
 
-function replaceRange(codes: string[], text: string, start: number, end: number): void {
+/** Code unit → its replacement unit, 0 where there is none. */
+const replacementUnits = new Uint16Array(0x10000);
+for (const [from, to] of replacements) replacementUnits[from] = to.charCodeAt(0);
+
+/** The code units of `text` in a typed array, to replace some in place. */
+function unitsOf(text: string): Uint16Array {
+  const units = new Uint16Array(text.length);
+  for (let index = 0; index < text.length; index += 1) units[index] = text.charCodeAt(index);
+  return units;
+}
+
+/** Back to a string: UTF-16LE decoding copies the units as they are (lone surrogates included). */
+function textOf(units: Uint16Array): string {
+  return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString('utf16le');
+}
+
+function replaceRange(units: Uint16Array, start: number, end: number): void {
   for (let index = start; index < end; index += 1) {
-    const replacement = replacements.get(text.charCodeAt(index));
-    if (replacement !== undefined) codes[index] = replacement;
+    const replacement = replacementUnits[units[index] ?? 0] ?? 0;
+    if (replacement !== 0) units[index] = replacement;
   }
 }
 
 function replaceAllDelimiters(text: string): string {
-  const codes = text.split('');
-  replaceRange(codes, text, 0, text.length);
-  return codes.join('');
+  const units = unitsOf(text);
+  replaceRange(units, 0, units.length);
+  return textOf(units);
 }
 
 /**
@@ -58,14 +74,14 @@ export function neutralizeRoleTags(nfkcText: string, knownSymbols?: string): str
     roleTagExpression.lastIndex = 0;
     let found = roleTagExpression.exec(matchingText);
     if (found === null) return text;
-    const codes = text.split('');
+    const units = unitsOf(text);
     while (found !== null) {
-      replaceRange(codes, text, found.index, found.index + found[0].length);
+      replaceRange(units, found.index, found.index + found[0].length);
       if (found[0].length === 0) roleTagExpression.lastIndex += 1;
       found = roleTagExpression.exec(matchingText);
     }
     roleTagExpression.lastIndex = 0;
-    text = codes.join('');
+    text = textOf(units);
   }
   // Still something after several passes: break every delimiter character.
   return replaceAllDelimiters(text);
