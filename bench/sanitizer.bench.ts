@@ -47,12 +47,16 @@ const baselineSources = [
 const baseline = new RegExp(baselineSources.map((source) => `(?:${source})`).join('|'), 'i');
 
 const here = dirname(fileURLToPath(import.meta.url));
-// The tuning split only, so the benchmark's messages stay the same when held-out messages are added.
+const benchTuningMessages = 540;
+// The first 540 messages of the tuning split, so the benchmark's messages stay the same when
+// messages are added to the evaluation set (a batch of 80 uk/ru messages came after them).
 const evaluationSet = (
   JSON.parse(
     readFileSync(join(here, '../packages/core/test/sanitizer/eval-set.json'), 'utf8'),
   ) as EvaluationMessage[]
-).filter((message) => message.split === 'tuning');
+)
+  .filter((message) => message.split === 'tuning')
+  .slice(0, benchTuningMessages);
 
 /** Deterministic pseudo-random numbers, so every run benchmarks the same messages. */
 function seededRandom(seed: number): () => number {
