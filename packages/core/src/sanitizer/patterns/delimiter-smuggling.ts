@@ -63,6 +63,7 @@ export const delimiterSmugglingPatterns: readonly SanitizerPattern[] = [
     weight: 0.8,
     view: 'symbols',
     anchors: ['role'],
+    requiredLiterals: [[':', '=']],
     source:
       '["\'\u201c\u201d]?role["\'\u201c\u201d]?\\s{0,3}[:=]\\s{0,3}["\'\u201c\u201d]?(?:system|assistant|developer|tool|function|admin)',
   }),
@@ -73,6 +74,7 @@ export const delimiterSmugglingPatterns: readonly SanitizerPattern[] = [
     weight: 0.6,
     view: 'symbols',
     anchors: ['system', 'instruc', 'prompt', 'messages', 'developer'],
+    requiredLiterals: [[':']],
     source:
       '["\'\u201c\u201d](?:system_prompt|system_message|instructions|system|prompt|messages|developer_message)["\'\u201c\u201d]\\s{0,3}:',
   }),

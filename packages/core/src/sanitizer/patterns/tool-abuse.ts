@@ -21,6 +21,7 @@ export const toolAbusePatterns: readonly SanitizerPattern[] = [
     weight: 0.7,
     view: 'symbols',
     anchors: ['tool', 'function', 'argument', 'parameter', 'recipient'],
+    requiredLiterals: [[':']],
     source:
       '["\'\u201c\u201d](?:tool_calls?|function_call|tool_use|tool_name|arguments|parameters|recipient_name)["\'\u201c\u201d]\\s{0,3}:\\s{0,3}["\'\u201c\u201d{\\[]',
   }),
