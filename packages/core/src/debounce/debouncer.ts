@@ -14,8 +14,11 @@ import {
   jsonCodec,
 } from './debouncer-options.js';
 import { type DeliveryContext, deliverBatch } from './deliver-batch.js';
-import { type Debouncer, type DebouncerStopOptions } from './debouncer-types.js';
+import { type Debouncer, type DebouncerStopOptions, type PushResult } from './debouncer-types.js';
 import { type LeaseKeeper, type LeaseKeeperContext, keepLease } from './lease-keeper.js';
+
+/** The attributes of a span that has none at its start. */
+const noAttributes = Object.freeze({});
 
 /** Resolves when `signal` aborts; never when there is none. */
 function untilAbort(signal: AbortSignal | undefined): Promise<void> {
@@ -287,23 +290,37 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
   };
 
   return {
-    async push(key, item, pushOptions = {}) {
+    // Not async: every message comes through here, and `.then` is one promise where an async
+    // wrapper awaiting the store is two (each also runs the AsyncLocalStorage hooks).
+    push(key, item, pushOptions = {}) {
       if (!isAccepting)
-        throw new BotkeelError('DRAINING', 'The debouncer is stopping and accepts no new items');
-      if (pushOptions.signal?.aborted === true) throw new AbortedError();
-      const text = codec.encode(item);
-      const stored = withSpan(SpanNames.debouncePush, {}, () =>
-        store.push(key, text, window, clock.now(), pushOptions.id),
-      );
-      pushes.add(stored);
+        return Promise.reject(
+          new BotkeelError('DRAINING', 'The debouncer is stopping and accepts no new items'),
+        );
+      if (pushOptions.signal?.aborted === true) return Promise.reject(new AbortedError());
+      let stored: Promise<PushResult>;
       try {
-        const result = await stored;
-        if (result.dueAtMs <= clock.now()) void pump();
-        else arm(result.dueAtMs);
-        return result;
-      } finally {
-        pushes.delete(stored);
+        const text = codec.encode(item);
+        stored = withSpan(SpanNames.debouncePush, noAttributes, () =>
+          store.push(key, text, window, clock.now(), pushOptions.id),
+        );
+      } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what encode threw, unchanged, as before
+        return Promise.reject(error);
       }
+      pushes.add(stored);
+      return stored.then(
+        (result) => {
+          pushes.delete(stored);
+          if (result.dueAtMs <= clock.now()) void pump();
+          else arm(result.dueAtMs);
+          return result;
+        },
+        (error: unknown) => {
+          pushes.delete(stored);
+          throw error;
+        },
+      );
     },
     start() {
       if (phase === 'running') return;
