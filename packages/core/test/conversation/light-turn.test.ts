@@ -19,7 +19,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { LightTurn } from '../../src/conversation/light-turn.js';
 import { talkingMachine } from '../helpers/talking-machine.js';
-import { funnelMachine, funnelSampleEvents } from './sales-funnel.js';
+import { type FunnelEvent, funnelMachine, funnelSampleEvents } from './sales-funnel.js';
 
 type SinkEvent =
   | { type: 'A' }
@@ -235,6 +235,14 @@ async function compareTurns(
   return counts;
 }
 
+/** Greeting, budget (twice: the greeting's BUDGET lands on the qualify step's question), timeline → the offer. */
+const reachTheOffer: FunnelEvent[][] = [
+  [{ type: 'TEXT', text: 'hi' }],
+  [{ type: 'BUDGET', amount: 500 }],
+  [{ type: 'BUDGET', amount: 500 }],
+  [{ type: 'TIMELINE', weeks: 2 }],
+];
+
 const turnsOf = <T extends EventObject>(events: fc.Arbitrary<T>) =>
   fc.array(fc.array(events, { maxLength: 4 }), { minLength: 1, maxLength: 8 });
 
@@ -279,7 +287,9 @@ describe('the light turn path gives what an actor gives (property)', () => {
         totals.light += counts.light;
         totals.actor += counts.actor;
       }),
-      { numRuns: 300 },
+      // Random sequences reach the offer (the invoked LLM actor) in only ~1 % of turns: one run always
+      // walks there, so both paths are compared every time.
+      { numRuns: 300, examples: [[reachTheOffer]] },
     );
     expect(totals.light).toBeGreaterThan(0);
     expect(totals.actor).toBeGreaterThan(0);
