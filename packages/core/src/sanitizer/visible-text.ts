@@ -1,5 +1,5 @@
 import { type PossibleRuns, possibleRunsIn } from './encoded-payloads.js';
-import { nfkcSafeUnits } from './nfkc-quick-check.js';
+import { isSafeSurrogatePair, nfkcSafeUnits } from './nfkc-quick-check.js';
 import { codeUnitsOf } from './code-units.js';
 
 /** The visible text of a message and what was hidden in it. */
@@ -43,27 +43,62 @@ function isInvisibleUnit(code: number): boolean {
   );
 }
 
-/** Removed, or needing a closer look: invisible, control, surrogate. */
+/** Removed: invisible, control. */
 const unitSuspect = 1;
 /** Does not pass the NFKC quick check. */
 const unitNfkcUnsafe = 2;
+/** A surrogate: kept in a valid pair, unless its code point is invisible; removed when lone. */
+const unitSurrogate = 4;
 
 /** The flags above for every UTF-16 code unit (64 KB, built once). */
 const unitClasses = new Uint8Array(0x10000);
 for (let code = 0; code < 0x10000; code += 1) {
   let flags = 0;
-  if (isInvisibleUnit(code) || (code >= 0xd800 && code <= 0xdfff)) flags |= unitSuspect;
-  if (nfkcSafeUnits[code] !== 1) flags |= unitNfkcUnsafe;
+  if (isInvisibleUnit(code)) flags |= unitSuspect;
+  if (code >= 0xd800 && code <= 0xdfff) flags |= unitSurrogate;
+  else if (nfkcSafeUnits[code] !== 1) flags |= unitNfkcUnsafe;
   unitClasses[code] = flags;
+}
+
+function isInvisibleCodePoint(codePoint: number): boolean {
+  return (
+    (codePoint >= 0xe0000 && codePoint <= 0xe007f) ||
+    (codePoint >= 0xe0100 && codePoint <= 0xe01ef) ||
+    (codePoint >= 0x1d173 && codePoint <= 0x1d17a)
+  );
 }
 
 const noRuns: PossibleRuns = { hasBase64: false, hasHex: false };
 const scanBlock = 256;
 
 /**
- * One pass that tells whether the input needs any removal and whether it passes the NFKC quick
- * check; when nothing is removed, also whether it can hold base64 or hex runs (the same answer as
- * `possibleRuns`, which then need not run again).
+ * The surrogates in `[start, end)`: `unitSuspect` when one is lone or its pair's code point is
+ * invisible (to be removed), else `unitNfkcUnsafe` when a pair's code point is not NFKC-safe, else 0.
+ * Each pair is judged at its high surrogate, which may be the last unit before `end`.
+ */
+function surrogateFlags(codes: Uint16Array, start: number, end: number, length: number): number {
+  let flags = 0;
+  for (let index = start; index < end; index += 1) {
+    const code = codes[index] ?? 0;
+    if (code < 0xd800 || code > 0xdfff) continue;
+    if (code >= 0xdc00) {
+      const previous = index > 0 ? (codes[index - 1] ?? 0) : 0;
+      if (previous < 0xd800 || previous > 0xdbff) return unitSuspect;
+      continue;
+    }
+    const next = index + 1 < length ? (codes[index + 1] ?? 0) : 0;
+    if (next < 0xdc00 || next > 0xdfff) return unitSuspect;
+    if (isSafeSurrogatePair(code, next)) continue;
+    if (isInvisibleCodePoint(((code - 0xd800) << 10) + (next - 0xdc00) + 0x10000)) return unitSuspect;
+    flags = unitNfkcUnsafe;
+  }
+  return flags;
+}
+
+/**
+ * One pass that tells whether the input needs any removal (a valid surrogate pair of a visible code
+ * point needs none) and whether it passes the NFKC quick check; when nothing is removed, also whether
+ * it can hold base64 or hex runs (the same answer as `possibleRuns`, which then need not run again).
  */
 function scanUnits(
   codes: Uint16Array,
@@ -75,6 +110,8 @@ function scanUnits(
   for (let block = 0; block < length; block += scanBlock) {
     const end = Math.min(block + scanBlock, length);
     for (let index = block; index < end; index += 1) flags |= classes[codes[index] ?? 0] ?? 0;
+    if ((flags & unitSurrogate) !== 0)
+      flags = (flags & ~unitSurrogate) | surrogateFlags(codes, block, end, length);
     if ((flags & unitSuspect) !== 0) return { hasSuspect: true, runs: noRuns, isNormalized: false };
   }
   return {
@@ -82,14 +119,6 @@ function scanUnits(
     runs: possibleRunsIn(codes, length),
     isNormalized: (flags & unitNfkcUnsafe) === 0,
   };
-}
-
-function isInvisibleCodePoint(codePoint: number): boolean {
-  return (
-    (codePoint >= 0xe0000 && codePoint <= 0xe007f) ||
-    (codePoint >= 0xe0100 && codePoint <= 0xe01ef) ||
-    (codePoint >= 0x1d173 && codePoint <= 0x1d17a)
-  );
 }
 
 /**
@@ -118,7 +147,7 @@ export function toVisibleText(input: string, maxLength: number): VisibleText {
     }
     // charCodeAt, not a copy: a long input is read only up to where the visible text reaches maxLength.
     const code = input.charCodeAt(index);
-    if (((unitClasses[code] ?? 0) & unitSuspect) === 0) {
+    if (((unitClasses[code] ?? 0) & (unitSuspect | unitSurrogate)) === 0) {
       index += 1;
       continue;
     }

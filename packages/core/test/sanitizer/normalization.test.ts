@@ -259,6 +259,14 @@ describe('visible-text scan', () => {
       'и\u0306',
       '\u0301',
       '👗',
+      '😅',
+      '\u{1d400}',
+      '\u{1f100}',
+      '\u{e0041}',
+      '\u{e0100}',
+      '\u{1d173}',
+      '\ud83d',
+      '\ude05',
       '\ud800',
       '\u200b',
     );
@@ -270,6 +278,30 @@ describe('visible-text scan', () => {
         if (visible.runs !== undefined) expect(visible.runs).toEqual(possibleRuns(visible.text));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('toVisibleText fast scan', () => {
+  it('gives what the unit-by-unit removal gives, emoji and every removed kind mixed in', () => {
+    const unit = fc.constantFrom(
+      ...['a', ' ', 'я', '№', '\u0301', '\u200b', '\u0007', '\ufe0f', '\u200d', '\n'],
+      ...['👗', '😅', '\u{1d400}', '\u{e0041}', '\u{e0020}', '\u{e0100}', '\u{1d173}', '\u{1d17a}'],
+      ...['\ud83d', '\ude05', '\udbff', '\udc00'],
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 300 }), (units) => {
+        const text = units.join('');
+        const fast = toVisibleText(text, text.length);
+        // Longer than the cap: the unit-by-unit loop, which fills the rest of the cap with x.
+        const careful = toVisibleText(text + 'x'.repeat(text.length + 1), text.length);
+        expect(fast.text).toBe(careful.text.replace(/x+$/u, ''));
+        expect(fast.tagText).toBe(careful.tagText);
+        expect(fast.removedCount).toBe(careful.removedCount);
+        expect(fast.isTruncated).toBe(false);
+        if (fast.isNormalized !== undefined) expect(fast.isNormalized).toBe(isQuickNfkc(fast.text));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
