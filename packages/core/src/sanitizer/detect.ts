@@ -1,5 +1,6 @@
 import { decodeEncodedPayloads } from './encoded-payloads.js';
 import { buildViewsFromNormalized, type MatchingViews, toNormalizationForm } from './matching-views.js';
+import { toNfkc } from './normalize-nfkc.js';
 import { type PatternSet } from './pattern-set.js';
 import { type FindingSource, maxExcerptLength, type SanitizerFinding } from './sanitizer-types.js';
 import { type VisibleText } from './visible-text.js';
@@ -31,7 +32,7 @@ function matchViews(patterns: PatternSet, views: MatchingViews, source: FindingS
 /** NFKC of the visible text; the visible-text scan made the quick check already when it says yes or no. */
 function normalizationOf(visible: VisibleText): string {
   if (visible.isNormalized === true) return visible.text;
-  if (visible.isNormalized === false) return visible.text.normalize('NFKC');
+  if (visible.isNormalized === false) return toNfkc(visible.text, visible.unsafeFrom, visible.unsafeTo);
   return toNormalizationForm(visible.text);
 }
 

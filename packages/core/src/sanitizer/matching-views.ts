@@ -1,6 +1,6 @@
 import { codeUnitsOf } from './code-units.js';
 import { toCyrillic, toLatinWithLeet } from './confusables.js';
-import { isQuickNfkc } from './nfkc-quick-check.js';
+import { toNfkc } from './normalize-nfkc.js';
 import * as viewUnits from './view-units.js';
 
 /** The normalized forms of one message that patterns run on. */
@@ -322,9 +322,9 @@ function splitAndFold(text: string, units: Int32Array): number {
   return written;
 }
 
-/** NFKC of visible text; text that passes the quick check is its own NFKC form and skips the call. */
+/** NFKC of visible text; only the stretch between the first and last code point the quick check cannot pass is normalized. */
 export function toNormalizationForm(visible: string): string {
-  return isQuickNfkc(visible) ? visible : visible.normalize('NFKC');
+  return toNfkc(visible);
 }
 
 /**

@@ -45,19 +45,6 @@ for (let index = 0; index < nfkcSafeAstral.length; index += 1) {
   if (isStableStarter(String.fromCodePoint(firstAstralChecked + index))) nfkcSafeAstral[index] = 1;
 }
 
-/**
- * How many code units the safe code point at `index` of `codes` takes (1, or 2 for a safe surrogate
- * pair), or 0 when the code point there is not safe (a lone surrogate is never safe).
- */
-export function safeWidthAt(codes: Uint16Array, index: number, length: number): number {
-  const code = codes[index] ?? 0;
-  if (nfkcSafeUnits[code] === 1) return 1;
-  if (code < 0xd800 || code > 0xdbff || index + 1 >= length) return 0;
-  const next = codes[index + 1] ?? 0;
-  if (next < 0xdc00 || next > 0xdfff) return 0;
-  return isSafeSurrogatePair(code, next) ? 2 : 0;
-}
-
 /** True when the code point of a valid surrogate pair is safe. */
 export function isSafeSurrogatePair(high: number, low: number): boolean {
   const offset = ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000 - firstAstralChecked;

@@ -16,6 +16,12 @@ export interface VisibleText {
   readonly runs?: PossibleRuns;
   /** True when the scan found `text` to be its own NFKC form on the way (else undefined: not known). */
   readonly isNormalized?: boolean;
+  /**
+   * When `isNormalized` is false: every code point that fails the NFKC quick check lies in
+   * `[unsafeFrom, unsafeTo)` (block bounds, which may split a surrogate pair).
+   */
+  readonly unsafeFrom?: number;
+  readonly unsafeTo?: number;
 }
 
 function isInvisibleUnit(code: number): boolean {
@@ -97,28 +103,30 @@ function surrogateFlags(codes: Uint16Array, start: number, end: number, length: 
 
 /**
  * One pass that tells whether the input needs any removal (a valid surrogate pair of a visible code
- * point needs none) and whether it passes the NFKC quick check; when nothing is removed, also whether
- * it can hold base64 or hex runs (the same answer as `possibleRuns`, which then need not run again).
+ * point needs none) and where code points that fail the NFKC quick check can be (none when
+ * `unsafeTo` is 0); when nothing is removed, also whether it can hold base64 or hex runs (the same
+ * answer as `possibleRuns`, which then need not run again).
  */
 function scanUnits(
   codes: Uint16Array,
   length: number,
-): { hasSuspect: boolean; runs: PossibleRuns; isNormalized: boolean } {
+): { hasSuspect: boolean; runs: PossibleRuns; unsafeFrom: number; unsafeTo: number } {
   const classes = unitClasses;
-  let flags = 0;
+  let unsafeFrom = length;
+  let unsafeTo = 0;
   // In blocks, so text with something to remove stops early without a test per unit.
   for (let block = 0; block < length; block += scanBlock) {
     const end = Math.min(block + scanBlock, length);
+    let flags = 0;
     for (let index = block; index < end; index += 1) flags |= classes[codes[index] ?? 0] ?? 0;
-    if ((flags & unitSurrogate) !== 0)
-      flags = (flags & ~unitSurrogate) | surrogateFlags(codes, block, end, length);
-    if ((flags & unitSuspect) !== 0) return { hasSuspect: true, runs: noRuns, isNormalized: false };
+    if ((flags & unitSurrogate) !== 0) flags |= surrogateFlags(codes, block, end, length);
+    if ((flags & unitSuspect) !== 0) return { hasSuspect: true, runs: noRuns, unsafeFrom: 0, unsafeTo: 0 };
+    if ((flags & unitNfkcUnsafe) !== 0) {
+      if (unsafeFrom === length) unsafeFrom = block;
+      unsafeTo = end;
+    }
   }
-  return {
-    hasSuspect: false,
-    runs: possibleRunsIn(codes, length),
-    isNormalized: (flags & unitNfkcUnsafe) === 0,
-  };
+  return { hasSuspect: false, runs: possibleRunsIn(codes, length), unsafeFrom, unsafeTo };
 }
 
 /**
@@ -128,9 +136,19 @@ function scanUnits(
  */
 export function toVisibleText(input: string, maxLength: number): VisibleText {
   if (input.length <= maxLength) {
-    const { hasSuspect, runs, isNormalized } = scanUnits(codeUnitsOf(input), input.length);
+    const { hasSuspect, runs, unsafeFrom, unsafeTo } = scanUnits(codeUnitsOf(input), input.length);
     if (!hasSuspect) {
-      return { text: input, tagText: '', removedCount: 0, isTruncated: false, runs, isNormalized };
+      const isNormalized = unsafeTo === 0;
+      return {
+        text: input,
+        tagText: '',
+        removedCount: 0,
+        isTruncated: false,
+        runs,
+        isNormalized,
+        unsafeFrom,
+        unsafeTo,
+      };
     }
   }
   let text = '';

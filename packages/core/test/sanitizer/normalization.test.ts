@@ -4,6 +4,7 @@ import { codeUnitsOf } from '../../src/sanitizer/code-units.js';
 import { decodeEncodedPayloads, possibleRuns, possibleRunsIn } from '../../src/sanitizer/encoded-payloads.js';
 import { buildMatchingViews } from '../../src/sanitizer/matching-views.js';
 import { isQuickNfkc } from '../../src/sanitizer/nfkc-quick-check.js';
+import { toNfkc } from '../../src/sanitizer/normalize-nfkc.js';
 import { toVisibleText } from '../../src/sanitizer/visible-text.js';
 import { buildWordsCarefully, foldToLatin } from './reference-views.js';
 
@@ -279,6 +280,71 @@ describe('visible-text scan', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('toNfkc', () => {
+  /** Pieces that compose, decompose, reorder or stay: NFKC's hard cases next to safe text. */
+  const piece = fc.constantFrom(
+    ...['a', 'e', 'Z', ' ', '1', '.', 'я', 'и', 'і', 'ї', 'Σ', 'É', '\n', '≠', '=', '→', '❤', '✅'],
+    ...['\u0301', '\u0306', '\u0308', '\u0316', '\u0334', '\u0338', '\u0327', '\u05b0'],
+    ...['№', '…', 'ﬁ', 'Ｉ', 'ｇ', '½', '²', 'Ω', 'K', '\u2126', 'ℌ', '㈱', 'ﾟ', 'ｶ', '\u3099'],
+    ...['\u1100', '\u1161', '\u11a8', '가', '각', '\u1112', '\u1175', '\u11c2'],
+    ...['👗', '😅', '🏻', '🇺', '\u{1d400}', '\u{1f100}', '\u{1d15e}', '\u{1d165}', '\u{1d16e}'],
+    ...['\ud83d', '\ude05', '\ud800', '\udfff', '\u{e0041}', '\u0b47', '\u0b3e', '\u0915', '\u093c'],
+  );
+  const longSafe = fc.constantFrom('Доброго дня, ', 'size M please ', 'ціна 100 ₴ — «ок» ', '👗😊 ');
+
+  it('equals normalize("NFKC") on any mix of safe text and characters NFKC changes or joins', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, piece, longSafe), { maxLength: 80 }), (pieces) => {
+        const text = pieces.join('');
+        expect(toNfkc(text)).toBe(text.normalize('NFKC'));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('equals normalize("NFKC") on any code units, lone surrogates included', () => {
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+      fc.integer({ min: 0x10000, max: 0x10ffff }).map((codePoint) => String.fromCodePoint(codePoint)),
+      piece,
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 60 }), (units) => {
+        const text = units.join('');
+        expect(toNfkc(text)).toBe(text.normalize('NFKC'));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('equals normalize("NFKC") searching only the blocks where the visible-text scan saw unsafe code points', () => {
+    const text = fc
+      .array(fc.oneof(piece, longSafe, longSafe, longSafe), { maxLength: 120 })
+      .map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, (input) => {
+        const visible = toVisibleText(input, 10_000);
+        if (visible.isNormalized !== false) return;
+        expect(toNfkc(visible.text, visible.unsafeFrom, visible.unsafeTo)).toBe(
+          visible.text.normalize('NFKC'),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+    // Bounds that split a surrogate pair (a block ends between its halves).
+    const pair = `${'я'.repeat(255)}\u{1d400}${'я'.repeat(300)}`;
+    expect(toNfkc(pair, 256, 512)).toBe(pair.normalize('NFKC'));
+    expect(toNfkc(pair, 0, 256)).toBe(pair.normalize('NFKC'));
+  });
+
+  it('returns the same string when nothing needs normalizing, and normalizes stretches far apart', () => {
+    const safe = 'Доброго дня 👗 '.repeat(20);
+    expect(toNfkc(safe)).toBe(safe);
+    const text = `№1 ${safe}e\u0301 ${safe}…`;
+    expect(toNfkc(text)).toBe(text.normalize('NFKC'));
   });
 });
 
