@@ -20,3 +20,11 @@ export function codeUnitsOf(text: string): Uint16Array {
   bytes.write(text, 0, 'utf16le');
   return units;
 }
+
+/**
+ * `units[0 … length)` as a string: UTF-16LE decoding copies the units as they are (lone surrogates
+ * included) and makes a one-byte string when every unit fits.
+ */
+export function textOfCodeUnits(units: Uint16Array, length: number): string {
+  return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le');
+}

@@ -1,46 +1,32 @@
+import { codeUnitsOf, textOfCodeUnits } from './code-units.js';
 import { roleTagExpression, roleTagMatchingText } from './role-tags.js';
 
 /**
- * Replacements for the characters role tags and delimiters are made of. Each looks alike, is stable
- * under NFKC and is not folded back by the sanitizer, so a neutralized tag stays readable as data but
- * no longer parses as a tag.
+ * Code unit → its replacement, 0 where there is none: the characters role tags and delimiters are
+ * made of, swapped for look-alikes. Each replacement is stable under NFKC and not folded back by the
+ * sanitizer, so a neutralized tag stays readable as data but no longer parses as a tag.
  */
-const replacements: ReadonlyMap<number, string> = new Map(
-  [
-    ['<', '\u2039'],
-    ['>', '\u203a'],
-    ['|', '\u00a6'],
-    ['[', '\u2045'],
-    [']', '\u2046'],
-    ['#', '\u266f'],
-    [':', '\ua789'],
-    ['"', '\u201d'],
-    ["'", '\u02bc'],
-    ['`', '\u02cb'],
-    ['-', '\u2010'],
-    ['=', '\ua78a'],
-    ['*', '\u2217'],
-    ['~', '\u223c'],
-  ].map(([from, to]) => [(from as string).charCodeAt(0), to as string]),
-);
+const replacementUnits = new Uint16Array(0x10000);
+for (const [from, to] of [
+  ['<', '\u2039'],
+  ['>', '\u203a'],
+  ['|', '\u00a6'],
+  ['[', '\u2045'],
+  [']', '\u2046'],
+  ['#', '\u266f'],
+  [':', '\ua789'],
+  ['"', '\u201d'],
+  ["'", '\u02bc'],
+  ['`', '\u02cb'],
+  ['-', '\u2010'],
+  ['=', '\ua78a'],
+  ['*', '\u2217'],
+  ['~', '\u223c'],
+] as const) {
+  replacementUnits[from.charCodeAt(0)] = to.charCodeAt(0);
+}
 
 const maxPasses = 4;
-
-/** Code unit → its replacement unit, 0 where there is none. */
-const replacementUnits = new Uint16Array(0x10000);
-for (const [from, to] of replacements) replacementUnits[from] = to.charCodeAt(0);
-
-/** The code units of `text` in a typed array, to replace some in place. */
-function unitsOf(text: string): Uint16Array {
-  const units = new Uint16Array(text.length);
-  for (let index = 0; index < text.length; index += 1) units[index] = text.charCodeAt(index);
-  return units;
-}
-
-/** Back to a string: UTF-16LE decoding copies the units as they are (lone surrogates included). */
-function textOf(units: Uint16Array): string {
-  return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString('utf16le');
-}
 
 function replaceRange(units: Uint16Array, start: number, end: number): void {
   for (let index = start; index < end; index += 1) {
@@ -50,9 +36,9 @@ function replaceRange(units: Uint16Array, start: number, end: number): void {
 }
 
 function replaceAllDelimiters(text: string): string {
-  const units = unitsOf(text);
-  replaceRange(units, 0, units.length);
-  return textOf(units);
+  const units = codeUnitsOf(text);
+  replaceRange(units, 0, text.length);
+  return textOfCodeUnits(units, text.length);
 }
 
 /**
@@ -74,14 +60,15 @@ export function neutralizeRoleTags(nfkcText: string, knownSymbols?: string): str
     roleTagExpression.lastIndex = 0;
     let found = roleTagExpression.exec(matchingText);
     if (found === null) return text;
-    const units = unitsOf(text);
+    // Nothing below reads code units of another text before the replaced ones are decoded.
+    const units = codeUnitsOf(text);
     while (found !== null) {
       replaceRange(units, found.index, found.index + found[0].length);
       if (found[0].length === 0) roleTagExpression.lastIndex += 1;
       found = roleTagExpression.exec(matchingText);
     }
     roleTagExpression.lastIndex = 0;
-    text = textOf(units);
+    text = textOfCodeUnits(units, text.length);
   }
   // Still something after several passes: break every delimiter character.
   return replaceAllDelimiters(text);
