@@ -1,4 +1,4 @@
-import { type ExpressionNode, parseExpression, UnsupportedSyntaxError } from './expression-syntax.js';
+import { type ExpressionNode, type ParsedExpression, readExpression } from './expression-syntax.js';
 
 /** Largest set of strings tracked for one node before it is given up as "not known". */
 const maxStrings = 64;
@@ -88,15 +88,18 @@ export function anchorLead(
   anchors: readonly string[],
   maxLead: number,
 ): number | undefined {
+  return leadOf(readExpression(expression), anchors, maxLead);
+}
+
+/** {@link anchorLead} of an expression read already (`undefined`: not understood). */
+export function leadOf(
+  parsed: ParsedExpression | undefined,
+  anchors: readonly string[],
+  maxLead: number,
+): number | undefined {
   // Under `i` the text need not contain the anchors as written.
-  if (expression.flags.includes('i') || anchors.length === 0) return undefined;
-  let prefixes: ReadonlySet<string> | undefined;
-  try {
-    prefixes = prefixesOf(parseExpression(expression));
-  } catch (error) {
-    if (error instanceof UnsupportedSyntaxError) return undefined;
-    throw error;
-  }
+  if (parsed === undefined || parsed.flags.includes('i') || anchors.length === 0) return undefined;
+  const prefixes = prefixesOf(parsed.tree);
   if (prefixes === undefined) return undefined;
   let lead = 0;
   for (const prefix of prefixes) {
@@ -170,11 +173,12 @@ function openingOf(node: ExpressionNode, isMultiline: boolean): Opening {
  * ```
  */
 export function startsAtTextStartOrSpace(expression: RegExp): boolean {
-  try {
-    const opening = openingOf(parseExpression(expression), expression.flags.includes('m'));
-    return !opening.other && !opening.empty;
-  } catch (error) {
-    if (error instanceof UnsupportedSyntaxError) return false;
-    throw error;
-  }
+  return opensAtTextStartOrSpace(readExpression(expression));
+}
+
+/** {@link startsAtTextStartOrSpace} of an expression read already (`undefined`: not understood). */
+export function opensAtTextStartOrSpace(parsed: ParsedExpression | undefined): boolean {
+  if (parsed === undefined) return false;
+  const opening = openingOf(parsed.tree, parsed.flags.includes('m'));
+  return !opening.other && !opening.empty;
 }

@@ -1,5 +1,6 @@
-import { anchorLead, startsAtTextStartOrSpace } from './anchor-lead.js';
-import { type ExpressionBounds, measureExpression } from './expression-bounds.js';
+import { leadOf, opensAtTextStartOrSpace } from './anchor-lead.js';
+import { boundsOf, type ExpressionBounds } from './expression-bounds.js';
+import { readExpression } from './expression-syntax.js';
 import { type SanitizerPattern } from './sanitizer-types.js';
 
 /** A pattern prepared for matching: flags stripped of `g`/`y` so it keeps no state between calls. */
@@ -45,10 +46,11 @@ const analyses = new WeakMap<SanitizerPattern, PatternAnalysis>();
 function analysisOf(definition: SanitizerPattern): PatternAnalysis {
   let analysis = analyses.get(definition);
   if (analysis === undefined) {
+    const parsed = readExpression(definition.pattern);
     analysis = {
-      bounds: measureExpression(definition.pattern),
-      lead: anchorLead(definition.pattern, definition.anchors ?? [], maxLead),
-      startsAtSpace: startsAtTextStartOrSpace(definition.pattern),
+      bounds: boundsOf(parsed),
+      lead: leadOf(parsed, definition.anchors ?? [], maxLead),
+      startsAtSpace: opensAtTextStartOrSpace(parsed),
     };
     analyses.set(definition, analysis);
   }

@@ -1,4 +1,4 @@
-import { type ExpressionNode, parseExpression, UnsupportedSyntaxError } from './expression-syntax.js';
+import { type ExpressionNode, type ParsedExpression, readExpression } from './expression-syntax.js';
 
 /** How far a regular expression can reach from where a match starts. */
 export interface ExpressionBounds {
@@ -66,12 +66,12 @@ function measure(node: ExpressionNode): Reach {
  * ```
  */
 export function measureExpression(expression: RegExp): ExpressionBounds {
-  let reach: Reach;
-  try {
-    reach = measure(parseExpression(expression));
-  } catch (error) {
-    if (error instanceof UnsupportedSyntaxError) return unbounded;
-    throw error;
-  }
+  return boundsOf(readExpression(expression));
+}
+
+/** {@link measureExpression} of an expression read already (`undefined`: not understood). */
+export function boundsOf(parsed: ParsedExpression | undefined): ExpressionBounds {
+  if (parsed === undefined) return unbounded;
+  const reach = measure(parsed.tree);
   return Number.isFinite(reach.maxLength) ? reach : unbounded;
 }

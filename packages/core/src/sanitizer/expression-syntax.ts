@@ -211,3 +211,22 @@ export function parseExpression(expression: RegExp): ExpressionNode {
   if (expression.flags.includes('v')) throw new UnsupportedSyntaxError('the v flag');
   return new ExpressionReader(expression.source, expression.flags.includes('u') ? 2 : 1).read();
 }
+
+/** An expression's syntax tree with the flags that change what it matches. */
+export interface ParsedExpression {
+  readonly tree: ExpressionNode;
+  readonly flags: string;
+}
+
+/**
+ * {@link parseExpression} for the analyses: undefined for syntax they cannot reason about, so each
+ * answers its safe default, and one tree serves them all.
+ */
+export function readExpression(expression: RegExp): ParsedExpression | undefined {
+  try {
+    return { tree: parseExpression(expression), flags: expression.flags };
+  } catch (error) {
+    if (error instanceof UnsupportedSyntaxError) return undefined;
+    throw error;
+  }
+}
