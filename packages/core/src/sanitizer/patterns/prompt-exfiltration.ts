@@ -2,8 +2,34 @@ import { type SanitizerPattern } from '../sanitizer-types.js';
 import { definePattern } from './define-pattern.js';
 
 const technique = 'prompt-exfiltration';
-const enVerbs =
-  '(?:reveal|show|print|display|output|repeat|tell|give|share|dump|leak|write|list|type|paste|recite|spell out|expose|send|provide|return|copy|echo|what (?:is|are|were|was)|what s|whats)';
+/** Verbs that ask for text; every `enVerbs` match contains one of them ("what" for the questions). */
+const enRevealWords = [
+  'reveal',
+  'show',
+  'print',
+  'display',
+  'output',
+  'repeat',
+  'tell',
+  'give',
+  'share',
+  'dump',
+  'leak',
+  'write',
+  'list',
+  'type',
+  'paste',
+  'recite',
+  'spell out',
+  'expose',
+  'send',
+  'provide',
+  'return',
+  'copy',
+  'echo',
+];
+const enVerbs = `(?:${enRevealWords.join('|')}|what (?:is|are|were|was)|what s|whats)`;
+const enVerbLiterals = [[...enRevealWords, 'what']];
 const ukVerbs =
   '(?:покажи|покажіть|виведи|виведіть|надрукуй|надрукуйте|роздрукуй|повтори|повторіть|розкажи|розкажіть|напиши|напишіть|скажи|скажіть|дай|дайте|надішли|надішліть|розкрий|розкрийте|процитуй|процитуйте|скопіюй|скопіюйте|який|яка|які)';
 const ruVerbs =
@@ -17,34 +43,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     language: 'en',
     weight: 0.8,
     anchors: ['prompt', 'instruc', 'directive', 'guideline', 'config', 'rule', 'setting', 'system'],
-    requiredLiterals: [
-      [
-        'reveal',
-        'show',
-        'print',
-        'display',
-        'output',
-        'repeat',
-        'tell',
-        'give',
-        'share',
-        'dump',
-        'leak',
-        'write',
-        'list',
-        'type',
-        'paste',
-        'recite',
-        'spell out',
-        'expose',
-        'send',
-        'provide',
-        'return',
-        'copy',
-        'echo',
-        'what',
-      ],
-    ],
+    requiredLiterals: enVerbLiterals,
     source: `\\b${enVerbs}(?: me| us)?(?: all| the| your| of| exact| full| entire| complete| verbatim| word for word| whole| text| contents?){0,5} (?:(?:system|initial|original|hidden|secret|internal|developer|pre|base|first|starting|confidential) ?prompt|system ?message|(?:hidden|secret|internal|system|developer|confidential|initial|underlying) (?:instruction|directive|guideline|configuration|config|rule|setting)s?)`,
   }),
   definePattern({
@@ -61,34 +60,7 @@ export const promptExfiltrationPatterns: readonly SanitizerPattern[] = [
     language: 'en',
     weight: 0.6,
     anchors: ['instructions', 'directives', 'programming', 'configuration', 'guidelines', 'training data'],
-    requiredLiterals: [
-      [
-        'reveal',
-        'show',
-        'print',
-        'display',
-        'output',
-        'repeat',
-        'tell',
-        'give',
-        'share',
-        'dump',
-        'leak',
-        'write',
-        'list',
-        'type',
-        'paste',
-        'recite',
-        'spell out',
-        'expose',
-        'send',
-        'provide',
-        'return',
-        'copy',
-        'echo',
-        'what',
-      ],
-    ],
+    requiredLiterals: enVerbLiterals,
     source: `\\b${enVerbs}(?: me| us)?(?: all| of| exactly){0,2} your (?:(?:original|initial|exact|full|complete|entire|first|current|real) )?(?:instructions|directives|programming|configuration|guidelines|training data)`,
   }),
   definePattern({
