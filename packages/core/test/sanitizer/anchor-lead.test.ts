@@ -2,7 +2,7 @@ import { builtInPatterns, type SanitizerPattern } from '@botkeel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anchorLead, startsAtTextStartOrSpace } from '../../src/sanitizer/anchor-lead.js';
-import { PatternSet } from '../../src/sanitizer/pattern-set.js';
+import { expectSameAsWholeText } from './whole-text-matching.js';
 
 describe('anchorLead', () => {
   it.each([
@@ -106,26 +106,14 @@ describe('anchorLead', () => {
   });
 
   it('trying a led pattern only before its anchor hits finds what a whole-text search finds', () => {
-    const extra: SanitizerPattern[] = [
-      { id: 'led', pattern: /(?:^| )(?:pro)?ignore(?: [a-z]{1,5}){0,2} rules/, anchors: ['ignore'] },
-      { id: 'behind', pattern: /(?<![a-z])ab?c/, anchors: ['ac', 'abc'] },
-      { id: 'spaced', pattern: /(?:^| )(?:pro)?ignore rules/, anchors: ['ignore'] },
-    ].map((pattern) => ({ ...pattern, technique: 'tool-abuse', language: 'any', weight: 0.5 }));
-    const set = new PatternSet(extra);
-    const pieces = fc.constantFrom('ignore', 'pro', ' ', 'rules', 'x', 'ab', 'c', 'abc', 'ac', 'proignore');
-    fc.assert(
-      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
-        const text = parts.join('');
-        const found = set
-          .match({ words: text, symbols: text })
-          .map((match) => `${match.pattern.definition.id} ${match.matched}`);
-        const expected = extra.flatMap((pattern) => {
-          const match = pattern.pattern.exec(text);
-          return match === null ? [] : [`${pattern.id} ${match[0]}`];
-        });
-        expect(found.sort()).toEqual(expected.sort());
-      }),
-      { numRuns: 2000 },
+    expectSameAsWholeText(
+      [
+        { id: 'led', pattern: /(?:^| )(?:pro)?ignore(?: [a-z]{1,5}){0,2} rules/, anchors: ['ignore'] },
+        { id: 'behind', pattern: /(?<![a-z])ab?c/, anchors: ['ac', 'abc'] },
+        { id: 'spaced', pattern: /(?:^| )(?:pro)?ignore rules/, anchors: ['ignore'] },
+      ],
+      ['ignore', 'pro', ' ', 'rules', 'x', 'ab', 'c', 'abc', 'ac', 'proignore'],
+      2000,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { builtInPatterns, type SanitizerPattern } from '@botkeel/core';
+import { builtInPatterns } from '@botkeel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { measureExpression } from '../../src/sanitizer/expression-bounds.js';
@@ -6,6 +6,7 @@ import { buildMatchingViews, type MatchingViews } from '../../src/sanitizer/matc
 import { PatternSet } from '../../src/sanitizer/pattern-set.js';
 import evaluationSet from './eval-set.json' with { type: 'json' };
 import { patternExamples } from './pattern-examples.js';
+import { direct, expectSameAsWholeText, viaWindows } from './whole-text-matching.js';
 
 describe('measureExpression', () => {
   it.each([
@@ -64,18 +65,6 @@ const pieces = [
 const soup = fc
   .array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 30 })
   .map((parts) => parts.join(' '));
-
-function direct(patterns: readonly SanitizerPattern[], views: MatchingViews): string[] {
-  return patterns.flatMap((pattern) => {
-    const view = pattern.view === 'symbols' ? views.symbols : views.words;
-    const found = new RegExp(pattern.pattern.source, pattern.pattern.flags.replace(/[gy]/g, '')).exec(view);
-    return found === null ? [] : [`${pattern.id} ${found[0]}`];
-  });
-}
-
-function viaWindows(set: PatternSet, views: MatchingViews): string[] {
-  return set.match(views).map((match) => `${match.pattern.definition.id} ${match.matched}`);
-}
 
 describe('window-limited matching', () => {
   it('every match of a built-in pattern is at most its measured length', () => {
@@ -161,23 +150,17 @@ describe('window-limited matching', () => {
   });
 
   it('is exact for look-arounds, word boundaries and ^/$ next to window edges', () => {
-    const extra: SanitizerPattern[] = [
-      { id: 'behind', pattern: /(?<=x{3} )abc(?! d)/, anchors: ['abc'] },
-      { id: 'start', pattern: /^abc/, anchors: ['abc'] },
-      { id: 'end', pattern: /abc ?$/, anchors: ['abc'] },
-      { id: 'boundary', pattern: /\babc d{0,20}\b/, anchors: ['abc'] },
-      { id: 'multiline', pattern: /^ ?abc/m, anchors: ['abc'] },
-      { id: 'unbounded', pattern: /abc d+ e/, anchors: ['abc'] },
-    ].map((pattern) => ({ ...pattern, technique: 'tool-abuse', language: 'any', weight: 0.5 }));
-    const set = new PatternSet(extra);
-    const edgePieces = fc.constantFrom('abc', 'x', 'xxx', ' ', 'd', 'dd', ' d', '\n', 'e', 'y'.repeat(25));
-    fc.assert(
-      fc.property(fc.array(edgePieces, { maxLength: 40 }), (parts) => {
-        const text = parts.join('');
-        const views = { words: text, symbols: text };
-        expect(viaWindows(set, views).sort()).toEqual(direct(extra, views).sort());
-      }),
-      { numRuns: 2000 },
+    expectSameAsWholeText(
+      [
+        { id: 'behind', pattern: /(?<=x{3} )abc(?! d)/, anchors: ['abc'] },
+        { id: 'start', pattern: /^abc/, anchors: ['abc'] },
+        { id: 'end', pattern: /abc ?$/, anchors: ['abc'] },
+        { id: 'boundary', pattern: /\babc d{0,20}\b/, anchors: ['abc'] },
+        { id: 'multiline', pattern: /^ ?abc/m, anchors: ['abc'] },
+        { id: 'unbounded', pattern: /abc d+ e/, anchors: ['abc'] },
+      ],
+      ['abc', 'x', 'xxx', ' ', 'd', 'dd', ' d', '\n', 'e', 'y'.repeat(25)],
+      2000,
     );
   });
 
@@ -195,62 +178,50 @@ describe('window-limited matching', () => {
   });
 
   it('is exact for patterns with groups of required literals, whatever their order and distance', () => {
-    const extra: SanitizerPattern[] = [
-      {
-        id: 'verb-target',
-        pattern: /\b(?:ignore|drop)(?: [a-z]{1,6}){0,3} (?:rules|prompt)\b|\brules are void/,
-        anchors: ['ignore', 'drop', 'void'],
-        requiredLiterals: [['rules', 'prompt']],
-      },
-      {
-        id: 'two-groups',
-        pattern: /(?:abc|xyz)[a-z ]{0,12}(?:def|uvw)[a-z ]{0,12}ghi/,
-        anchors: ['abc', 'xyz'],
-        requiredLiterals: [['def', 'uvw'], ['ghi']],
-      },
-    ].map((pattern) => ({ ...pattern, technique: 'tool-abuse', language: 'any', weight: 0.5 }));
-    const set = new PatternSet(extra);
-    const pieces = fc.constantFrom(
-      'ignore',
-      'drop',
-      'rules',
-      'prompt',
-      'void',
-      ' are ',
-      ' ',
-      'x',
-      'abc',
-      'xyz',
-      'def',
-      'uvw',
-      'ghi',
-      'yyyyyyy',
-    );
-    fc.assert(
-      fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
-        const text = parts.join('');
-        const views = { words: text, symbols: text };
-        expect(viaWindows(set, views).sort()).toEqual(direct(extra, views).sort());
-      }),
-      { numRuns: 3000 },
+    expectSameAsWholeText(
+      [
+        {
+          id: 'verb-target',
+          pattern: /\b(?:ignore|drop)(?: [a-z]{1,6}){0,3} (?:rules|prompt)\b|\brules are void/,
+          anchors: ['ignore', 'drop', 'void'],
+          requiredLiterals: [['rules', 'prompt']],
+        },
+        {
+          id: 'two-groups',
+          pattern: /(?:abc|xyz)[a-z ]{0,12}(?:def|uvw)[a-z ]{0,12}ghi/,
+          anchors: ['abc', 'xyz'],
+          requiredLiterals: [['def', 'uvw'], ['ghi']],
+        },
+      ],
+      [
+        'ignore',
+        'drop',
+        'rules',
+        'prompt',
+        'void',
+        ' are ',
+        ' ',
+        'x',
+        'abc',
+        'xyz',
+        'def',
+        'uvw',
+        'ghi',
+        'yyyyyyy',
+      ],
+      3000,
     );
   });
 
   it('is exact when anchors of different lengths overlap (a short anchor inside a long one)', () => {
-    const extra: SanitizerPattern[] = [
-      { id: 'inside', pattern: /[a-z]{0,16}cd/, anchors: ['abcdefghij', 'cd'] },
-      { id: 'around', pattern: /(?:x{0,12}abcdefghij|cd[a-z ]{0,12})/, anchors: ['abcdefghij', 'cd'] },
-      { id: 'no anchors', pattern: /q{2,4}/, anchors: [] },
-    ].map((pattern) => ({ ...pattern, technique: 'tool-abuse', language: 'any', weight: 0.5 }));
-    const set = new PatternSet(extra);
-    const edgePieces = fc.constantFrom('abcdefghij', 'cd', 'y', 'yyyy', 'x', 'xxxx', ' ', 'qq', 'ab');
-    fc.assert(
-      fc.property(fc.array(edgePieces, { maxLength: 40 }), (parts) => {
-        const text = parts.join('');
-        const views = { words: text, symbols: text };
-        expect(viaWindows(set, views).sort()).toEqual(direct(extra, views).sort());
-      }),
-      { numRuns: 2000 },
+    expectSameAsWholeText(
+      [
+        { id: 'inside', pattern: /[a-z]{0,16}cd/, anchors: ['abcdefghij', 'cd'] },
+        { id: 'around', pattern: /(?:x{0,12}abcdefghij|cd[a-z ]{0,12})/, anchors: ['abcdefghij', 'cd'] },
+        { id: 'no anchors', pattern: /q{2,4}/, anchors: [] },
+      ],
+      ['abcdefghij', 'cd', 'y', 'yyyy', 'x', 'xxxx', ' ', 'qq', 'ab'],
+      2000,
     );
   });
 });
