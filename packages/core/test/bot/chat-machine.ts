@@ -1,7 +1,11 @@
 import {
+  type BotBatch,
+  type Clock,
   type ConversationReply,
   type EscalateEvent,
   type EscalationEmitted,
+  MemoryCheckpointStore,
+  createConversation,
   withEscalation,
 } from '@botkeel/core';
 import { assign, emit, fromPromise, setup } from 'xstate';
@@ -76,4 +80,21 @@ export function chatMachine(hooks: ChatMachineHooks) {
     },
   });
   return withEscalation(base, { handoffState: 'HUMAN' });
+}
+
+/**
+ * `createBot`'s conversation and `toEvents` for the chat machine answering "you said …" (a memory
+ * checkpoint store on `clock`): the part every pipeline test shares.
+ */
+export function youSaidConversation(clock: Clock) {
+  return {
+    conversation: createConversation({
+      machine: chatMachine({ answer: (text) => Promise.resolve(`you said ${text}`) }),
+      checkpoints: new MemoryCheckpointStore(),
+      clock,
+    }),
+    toEvents: (batch: BotBatch): ChatEvent[] => [
+      { type: 'TEXT', text: batch.text, count: batch.messages.length },
+    ],
+  };
 }

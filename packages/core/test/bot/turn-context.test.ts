@@ -3,18 +3,16 @@ import {
   type BotMessage,
   type LockStore,
   type OutgoingMessage,
-  MemoryCheckpointStore,
   MemoryDebounceStore,
   MemoryDedupeStore,
   MemoryIdempotencyStore,
   MemoryLockStore,
   createBot,
-  createConversation,
   currentContext,
 } from '@botkeel/core';
 import { createManualClock } from '@botkeel/core/testing';
 import { describe, expect, it } from 'vitest';
-import { chatMachine } from './chat-machine.js';
+import { youSaidConversation } from './chat-machine.js';
 
 const message = (chatId: string, userId: string, updateKey: string): BotMessage => ({
   channel: 'test',
@@ -39,12 +37,7 @@ describe("a turn's context", () => {
           return Promise.resolve();
         },
       },
-      conversation: createConversation({
-        machine: chatMachine({ answer: (text) => Promise.resolve(`you said ${text}`) }),
-        checkpoints: new MemoryCheckpointStore(),
-        clock,
-      }),
-      toEvents: (batch) => [{ type: 'TEXT', text: batch.text, count: batch.messages.length }],
+      ...youSaidConversation(clock),
       dedupe: new MemoryDedupeStore({ clock }),
       idempotency: new MemoryIdempotencyStore({ clock }),
       locks: new MemoryLockStore({ clock }),
@@ -89,12 +82,7 @@ describe("a turn's context", () => {
           reasons.push(signal.reason);
         },
       },
-      conversation: createConversation({
-        machine: chatMachine({ answer: (text) => Promise.resolve(`you said ${text}`) }),
-        checkpoints: new MemoryCheckpointStore(),
-        clock,
-      }),
-      toEvents: (batch) => [{ type: 'TEXT', text: batch.text, count: batch.messages.length }],
+      ...youSaidConversation(clock),
       dedupe: new MemoryDedupeStore({ clock }),
       idempotency: new MemoryIdempotencyStore({ clock }),
       locks,

@@ -1,17 +1,15 @@
 import {
   type OutgoingMessage,
-  MemoryCheckpointStore,
   MemoryDebounceStore,
   MemoryRateLimitStore,
   SpanNames,
   createBot,
-  createConversation,
   createRateLimiter,
   createSanitizer,
 } from '@botkeel/core';
 import { createManualClock } from '@botkeel/core/testing';
 import { describe, expect, it } from 'vitest';
-import { chatMachine } from '../bot/chat-machine.js';
+import { youSaidConversation } from '../bot/chat-machine.js';
 import { installTestTelemetry } from '../helpers/telemetry.js';
 
 const { spans } = installTestTelemetry();
@@ -39,12 +37,7 @@ describe('spans of the update path', () => {
           return Promise.resolve();
         },
       },
-      conversation: createConversation({
-        machine: chatMachine({ answer: (text) => Promise.resolve(`you said ${text}`) }),
-        checkpoints: new MemoryCheckpointStore(),
-        clock,
-      }),
-      toEvents: (batch) => [{ type: 'TEXT', text: batch.text, count: batch.messages.length }],
+      ...youSaidConversation(clock),
       rateLimiter: createRateLimiter({
         rules: [{ limit: 10, windowMs: 60_000 }],
         chain: [new MemoryRateLimitStore({ clock, name: 'local' })],
