@@ -1,25 +1,7 @@
-import {
-  IdempotencyLeases,
-  type IdempotencyBegin,
-  type IdempotencyStore,
-  MemoryIdempotencyStore,
-  createManualClock,
-} from '@botkeel/core';
+import { IdempotencyLeases, type IdempotencyBegin, type IdempotencyStore } from '@botkeel/core';
 import { describe, expect, it } from 'vitest';
-import { jsonResultSerializer, runOnce, type RunOnceSettings } from '../../src/idempotency/run-once.js';
-
-function setup() {
-  const clock = createManualClock(0);
-  const store = new MemoryIdempotencyStore({ clock });
-  const settings: RunOnceSettings<unknown> = {
-    ttlMs: 60_000,
-    leaseMs: 1_000,
-    pollIntervalMs: 100,
-    clock,
-    serializer: jsonResultSerializer,
-  };
-  return { clock, store, settings };
-}
+import { runOnce } from '../../src/idempotency/run-once.js';
+import { runOnceSetup } from './run-once-setup.js';
 
 async function started(store: IdempotencyStore, key: string, leaseMs: number): Promise<string> {
   const begun = await store.begin(key, { leaseMs });
@@ -38,7 +20,7 @@ function withoutExtend(store: IdempotencyStore): IdempotencyStore {
 
 describe('IdempotencyLeases', () => {
   it('keeps a record runOnce holds alive past its lease while the owner extends, then forgets it', async () => {
-    const { clock, store, settings } = setup();
+    const { clock, store, settings } = runOnceSetup();
     const leases = new IdempotencyLeases(store);
     expect(leases.canExtend).toBe(true);
     let finish: (value: string) => void = () => undefined;
@@ -68,7 +50,7 @@ describe('IdempotencyLeases', () => {
   });
 
   it('lets a record whose owner stopped extending lapse after one lease', async () => {
-    const { clock, store, settings } = setup();
+    const { clock, store, settings } = runOnceSetup();
     const leases = new IdempotencyLeases(store);
     void runOnce(
       store,
@@ -88,7 +70,7 @@ describe('IdempotencyLeases', () => {
   });
 
   it('answers false and drops the record when its lease ran out and was taken over', async () => {
-    const { clock, store } = setup();
+    const { clock, store } = runOnceSetup();
     const leases = new IdempotencyLeases(store);
     leases.hold('a', await started(store, 'a', 1_000));
     leases.hold('b', await started(store, 'b', 60_000));
@@ -100,7 +82,7 @@ describe('IdempotencyLeases', () => {
   });
 
   it('does not count a record completed while its extend ran as lost', async () => {
-    const { store } = setup();
+    const { store } = runOnceSetup();
     let letExtendAnswer: () => void = () => undefined;
     const slowExtend: IdempotencyStore = {
       ...withoutExtend(store),
@@ -120,7 +102,7 @@ describe('IdempotencyLeases', () => {
   });
 
   it('rejects with the store error when an extend failed and none was refused, and keeps the record', async () => {
-    const { store } = setup();
+    const { store } = runOnceSetup();
     const down = new Error('store down');
     const failing: IdempotencyStore = { ...withoutExtend(store), extend: () => Promise.reject(down) };
     const leases = new IdempotencyLeases(failing);
@@ -130,7 +112,7 @@ describe('IdempotencyLeases', () => {
   });
 
   it('does nothing for a store without extend', async () => {
-    const { store } = setup();
+    const { store } = runOnceSetup();
     const leases = new IdempotencyLeases(withoutExtend(store));
     expect(leases.canExtend).toBe(false);
     leases.hold('k', await started(store, 'k', 1_000));
@@ -138,7 +120,7 @@ describe('IdempotencyLeases', () => {
   });
 
   it('drops only the token it was given', async () => {
-    const { store } = setup();
+    const { store } = runOnceSetup();
     const leases = new IdempotencyLeases(store);
     const token = await started(store, 'k', 1_000);
     leases.hold('k', token);
@@ -149,7 +131,7 @@ describe('IdempotencyLeases', () => {
   });
 
   it('stops holding a record when runOnce releases it after fn failed', async () => {
-    const { store, settings } = setup();
+    const { store, settings } = runOnceSetup();
     const leases = new IdempotencyLeases(store);
     await expect(
       runOnce(store, 'k', () => Promise.reject(new Error('send failed')), settings, undefined, leases),

@@ -1,29 +1,11 @@
-import {
-  type AbortSource,
-  MemoryIdempotencyStore,
-  abortSourceOf,
-  createManualClock,
-  idempotent,
-} from '@botkeel/core';
+import { type AbortSource, abortSourceOf, idempotent } from '@botkeel/core';
 import { describe, expect, it } from 'vitest';
-import { jsonResultSerializer, runOnce, type RunOnceSettings } from '../../src/idempotency/run-once.js';
-
-function setup() {
-  const clock = createManualClock(0);
-  const store = new MemoryIdempotencyStore({ clock });
-  const settings: RunOnceSettings<unknown> = {
-    ttlMs: 60_000,
-    leaseMs: 1_000,
-    pollIntervalMs: 100,
-    clock,
-    serializer: jsonResultSerializer,
-  };
-  return { clock, store, settings };
-}
+import { runOnce, type RunOnceSettings } from '../../src/idempotency/run-once.js';
+import { runOnceSetup } from './run-once-setup.js';
 
 describe('runOnce', () => {
   it('runs a key left in progress by a crashed owner once its lease ran out, exactly once', async () => {
-    const { clock, store, settings } = setup();
+    const { clock, store, settings } = runOnceSetup();
     // The "crashed" owner began the key and never completed or released it.
     expect((await store.begin('batch:1:reply:2', { leaseMs: 1_000 })).status).toBe('started');
     let runs = 0;
@@ -38,7 +20,7 @@ describe('runOnce', () => {
   });
 
   it('releases the key when fn fails, so the next delivery runs it again', async () => {
-    const { store, settings } = setup();
+    const { store, settings } = runOnceSetup();
     await expect(
       runOnce(store, 'k', () => Promise.reject(new Error('send failed')), settings, undefined),
     ).rejects.toThrow('send failed');
@@ -47,7 +29,7 @@ describe('runOnce', () => {
   });
 
   it('stops waiting with ABORTED when its signal aborts', async () => {
-    const { clock, store, settings } = setup();
+    const { clock, store, settings } = runOnceSetup();
     await store.begin('busy', { leaseMs: 60_000 });
     const controller = new AbortController();
     const waiting = runOnce(store, 'busy', () => 'never', settings, abortSourceOf(controller.signal)).catch(
@@ -60,7 +42,7 @@ describe('runOnce', () => {
   });
 
   it("reads its abort source's signal only to wait for a record held elsewhere", async () => {
-    const { clock, store, settings } = setup();
+    const { clock, store, settings } = runOnceSetup();
     const controller = new AbortController();
     let signalReads = 0;
     const source: AbortSource = {
@@ -95,7 +77,7 @@ describe('runOnce', () => {
   });
 
   it('writes and reads the same records as idempotent()', async () => {
-    const { clock, store, settings } = setup();
+    const { clock, store, settings } = runOnceSetup();
     await runOnce(store, 'a', () => ({ replies: ['hi'] }), settings, undefined);
     expect(await idempotent(store, 'a', () => 'other', { ttlMs: 60_000, leaseMs: 1_000, clock })).toEqual({
       replies: ['hi'],
