@@ -55,10 +55,10 @@ interface TaskScope {
 }
 
 /**
- * Send options whose `signal` is the task's, created only if the channel reads it. An own enumerable
- * getter, so a channel that spreads its options (`{ ...options }`) still passes the signal on.
+ * Options whose `signal` is the task's, created only if the channel or handoff reads it. An own
+ * enumerable getter, so a callee that spreads its options (`{ ...options }`) still passes it on.
  */
-function sendOptionsOf(turn: ChatTurnContext): { readonly signal: AbortSignal } {
+function signalOptionsOf(turn: ChatTurnContext): { readonly signal: AbortSignal } {
   return {
     get signal(): AbortSignal {
       return turn.signal;
@@ -113,7 +113,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
   const sendOnce = (message: OutgoingMessage & { idempotencyKey: string }, scope: TaskScope) =>
     effectOnce(
       message.idempotencyKey,
-      () => withSpan(SpanNames.channelSend, {}, () => channel.send(message, sendOptionsOf(scope.turn))),
+      () => withSpan(SpanNames.channelSend, {}, () => channel.send(message, signalOptionsOf(scope.turn))),
       scope,
     );
 
@@ -176,7 +176,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
                 state: summary.state,
                 recentMessages: summary.recentMessages,
               },
-              { signal: scope.turn.signal },
+              signalOptionsOf(scope.turn),
             ),
           ),
         scope,
@@ -215,7 +215,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
             const forward = handoff.forward.bind(handoff);
             await effectOnce(
               `batch:${info.batchId}:forward`,
-              () => forward(chatId, messages, { signal: scope.turn.signal }),
+              () => forward(chatId, messages, signalOptionsOf(scope.turn)),
               scope,
             );
           } else logger.info({ messages: messages.length }, 'chat is with a human; messages not forwarded');
@@ -230,7 +230,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     chatLock.run(
       chatId,
       async (turn) => {
-        const result = await conversation.escalate(chatId, reason, { signal: turn.signal });
+        const result = await conversation.escalate(chatId, reason, { abortSource: turn });
         if (result.escalation === undefined) return; // already with a human
         const key = `escalation:${chatId}:${result.version}`;
         await deliver(chatId, key, summarize(result, undefined, false), scopeOf(turn));
