@@ -26,6 +26,8 @@ export interface CompiledPattern {
   readonly stickyExpression: RegExp;
   /** Every match starts at the start of the text or with a space: other positions need no try. */
   readonly startsAtSpace: boolean;
+  /** Bounded and anchored: it can run around anchor hits (else it scans the whole text). */
+  readonly runsAroundHits: boolean;
 }
 
 /** Positions tried before each anchor hit at most; past it, windows are cheaper. */
@@ -61,6 +63,7 @@ function analysisOf(definition: SanitizerPattern): PatternAnalysis {
 export function compilePattern(definition: SanitizerPattern, index: number): CompiledPattern {
   const flags = definition.pattern.flags.replace(/[gy]/g, '');
   const { bounds, lead, startsAtSpace } = analysisOf(definition);
+  const shortestAnchor = Math.min(...(definition.anchors ?? []).map((anchor) => anchor.length));
   return {
     index,
     definition,
@@ -68,7 +71,8 @@ export function compilePattern(definition: SanitizerPattern, index: number): Com
     windowExpression: new RegExp(definition.pattern.source, `${flags}g`),
     maxLength: bounds.maxLength,
     margin: bounds.context + 1,
-    shortestAnchor: Math.min(...(definition.anchors ?? []).map((anchor) => anchor.length)),
+    shortestAnchor,
+    runsAroundHits: Number.isFinite(bounds.maxLength) && Number.isFinite(shortestAnchor),
     lead,
     startsAtSpace,
     stickyExpression: new RegExp(definition.pattern.source, `${flags}y`),

@@ -98,8 +98,7 @@ export class PatternSet {
     const matches: PatternMatch[] = [];
     for (const pattern of candidates) {
       this.isCandidate[pattern.index] = 0;
-      const isWholeText =
-        isSaturated || !Number.isFinite(pattern.maxLength) || !Number.isFinite(pattern.shortestAnchor);
+      const isWholeText = isSaturated || !pattern.runsAroundHits;
       // A message without a literal of each required group cannot match (unless hits were dropped).
       if (
         !isWholeText &&
