@@ -5,12 +5,7 @@ import { type FlushInfo } from '../debounce/index.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { IdempotencyLeases } from '../idempotency/idempotency-leases.js';
 import { type IdempotencyStore } from '../idempotency/idempotency-store.js';
-import {
-  jsonResultSerializer,
-  type ResultSerializer,
-  runOnce,
-  type RunOnceSettings,
-} from '../idempotency/run-once.js';
+import { type ResultSerializer, runOnce, type RunOnceSettings } from '../idempotency/run-once.js';
 import { type Logger } from '../logger/logger.js';
 import { type ChatLock, type ChatTurnContext } from '../queue/index.js';
 import { SpanNames } from '../telemetry/names.js';
@@ -80,33 +75,29 @@ const effectDone: ResultSerializer<void> = {
 export function createTurnRunner<TMachine extends AnyStateMachine>(context: TurnRunnerContext<TMachine>) {
   const { conversation, channel, handoff, idempotency, chatLock, clock, logger } = context;
   const ttlMs = context.idempotencyTtlMs ?? 86_400_000;
-  // A store that can extend records gets the chat lock's lease, extended with it while the turn runs:
-  // an instance that dies mid-turn then holds its records one lease longer, not 120 s. Otherwise a
-  // lease above the conversation's settle timeout, so a slow LLM turn is never started twice.
+  // A store that can extend records gets the chat lock's lease, extended with it while the effect
+  // runs: an instance that dies mid-send then holds its record one lease longer, not 120 s.
+  // Otherwise a lease above any send, so a slow send is never started twice.
   const canExtend = idempotency.extend !== undefined;
-  const turnLeaseMs = canExtend ? chatLock.leaseMs : 120_000;
+  const effectLeaseMs = canExtend ? chatLock.leaseMs : 120_000;
   const pollIntervalMs = 100;
   // Every record below is written under the chat lock, whose signal aborts when its lease is lost:
-  // no per-record lease timer or AbortController (see runOnce). Formats as `idempotent()` writes
-  // them, so instances of older and newer versions read each other's records.
-  const summarySettings: RunOnceSettings<TurnSummary> = {
+  // no per-record lease timer or AbortController (see runOnce). Stored as `idempotent()` stores
+  // `true`, so instances of older and newer versions read each other's records.
+  const effectSettings: RunOnceSettings<void> = {
     ttlMs,
-    leaseMs: turnLeaseMs,
+    leaseMs: effectLeaseMs,
     pollIntervalMs,
     clock,
-    serializer: jsonResultSerializer as ResultSerializer<TurnSummary>,
+    serializer: effectDone,
   };
-  const effectSettings: RunOnceSettings<void> = { ...summarySettings, serializer: effectDone };
   /** A task under the chat lock, its signal and the records it holds (none when the store cannot extend them). */
   const scopeOf = (turn: ChatTurnContext): TaskScope => {
     if (!canExtend) return { turn, leases: undefined };
     const leases = new IdempotencyLeases(idempotency);
-    turn.onRenew(() => leases.extendAll({ leaseMs: turnLeaseMs }));
+    turn.onRenew(() => leases.extendAll({ leaseMs: effectLeaseMs }));
     return { turn, leases };
   };
-  const summaryOnce = (key: string, work: () => Promise<TurnSummary>, scope: TaskScope) =>
-    runOnce(idempotency, key, work, summarySettings, scope.turn, scope.leases);
-
   // Every side effect of a batch (a reply, the handoff, a forward) runs once per key, replays included.
   const effectOnce = (key: string, effect: () => Promise<void>, scope: TaskScope) =>
     runOnce(idempotency, key, effect, effectSettings, scope.turn, scope.leases);
@@ -145,7 +136,8 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     } catch (error) {
       if (!(isLlmExhausted(error) && (context.escalateOnLlmExhausted ?? true))) throw error;
       logger.warn({ err: error }, 'LLM exhausted: escalating to a human');
-      result = await conversation.escalate(batch.chatId, 'llm-exhausted', { abortSource });
+      // Under the batch's turn id: a redelivered batch replays this escalation from the checkpoint.
+      result = await conversation.escalate(batch.chatId, 'llm-exhausted', turnOptions);
     }
     const wasHandedOff = result.isHandedOff && result.escalation === undefined;
     return summarize(result, batch, wasHandedOff);
@@ -205,11 +197,9 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
             await sendOnce({ chatId, text, idempotencyKey: `batch:${info.batchId}:blocked` }, scope);
           return;
         }
-        const summary = await summaryOnce(
-          `batch:${info.batchId}:turn`,
-          () => runTurn(batch, scope.turn),
-          scope,
-        );
+        // The checkpoint remembers the batch's turn (saved with it, under the batch id): a
+        // redelivered batch replays its outputs instead of running the machine again.
+        const summary = await runTurn(batch, scope.turn);
         if (summary.wasHandedOff) {
           if (handoff?.forward !== undefined) {
             const forward = handoff.forward.bind(handoff);

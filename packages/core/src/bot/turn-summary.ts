@@ -4,8 +4,9 @@ import { type HandoffRequest } from './bot-message.js';
 import { type BotBatch } from './bot-options.js';
 
 /**
- * What the bot keeps of a turn, stored under the batch id so a redelivered batch replays the same
- * outputs instead of running the machine again. Plain JSON.
+ * What the bot delivers of a turn: its replies, its escalation with what the managers see, or the
+ * word that the chat is with a human. A redelivered batch gets the same one, replayed from the turn
+ * record its checkpoint keeps.
  */
 export interface TurnSummary {
   readonly state: string;
