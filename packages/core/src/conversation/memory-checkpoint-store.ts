@@ -3,6 +3,7 @@ import { BotkeelError } from '../errors/botkeel-error.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { VersionConflictError } from '../errors/subclasses.js';
 import { type Checkpoint, type CheckpointStore, type SaveCheckpointOptions } from './checkpoint-store.js';
+import { flatString } from '../strings/flat-string.js';
 
 /** Options of {@link MemoryCheckpointStore}. */
 export interface MemoryCheckpointStoreOptions {
@@ -124,10 +125,7 @@ function toJson(snapshot: unknown): string {
       retryable: false,
     });
   }
-  // JSON.stringify may answer a rope of string pieces that keeps more memory than its text; converting
-  // it to a number makes V8 store it as one flat string (the old JSON.parse of every save did that too).
-  void Number(json);
-  return json;
+  return flatString(json);
 }
 
 function isCount(value: unknown, min: number, max: number): boolean {

@@ -4,6 +4,7 @@ import { type AbortSource } from '../lock/abort-source.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { type Logger } from '../logger/logger.js';
 import { type DebounceStore } from './debounce-store.js';
+import { flatString } from '../strings/flat-string.js';
 
 /**
  * What {@link DebouncerOptions.onFlush} learns about the batch besides its items. It is an
@@ -143,10 +144,8 @@ export function jsonCodec<Item>(): DebounceCodec<Item> {
       }
       if (text === undefined)
         throw new BotkeelError('INVALID_UPDATE', 'Debounced item is not JSON-serializable');
-      // JSON.stringify may answer a rope of string pieces; JSON.parse of a rope is about twice as slow
-      // as of the same text flat. Converting it to a number makes V8 flatten it once, here.
-      void Number(text);
-      return text;
+      // Kept until the batch is flushed: one flat string, not the rope JSON.stringify may answer.
+      return flatString(text);
     },
     decode: (text: string): Item => JSON.parse(text) as Item,
   };

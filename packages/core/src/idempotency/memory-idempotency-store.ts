@@ -6,6 +6,7 @@ import { assertPositiveDuration } from '../dedupe/assert-duration.js';
 import { ExpiringMap } from '../dedupe/expiring-map.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { type IdempotencyBegin, type IdempotencyStore } from './idempotency-store.js';
+import { flatString } from '../strings/flat-string.js';
 
 /** Options of {@link MemoryIdempotencyStore}. */
 export interface MemoryIdempotencyStoreOptions {
@@ -69,9 +70,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (entry !== undefined) return inProgress;
     const token = processUniqueId();
     // The key is kept for the record's whole TTL: as one flat string, not the rope a template
-    // literal of ids answers (converting it to a number makes V8 flatten it; see run-once.ts).
-    void Number(key);
-    this.entries.set(key, { status: 'in-progress', token, expiresAt: now + leaseMs }, now);
+    // literal of ids answers.
+    this.entries.set(flatString(key), { status: 'in-progress', token, expiresAt: now + leaseMs }, now);
     return { status: 'started', token };
   }
 

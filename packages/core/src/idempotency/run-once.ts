@@ -4,6 +4,7 @@ import { AbortedError } from '../errors/subclasses.js';
 import { type AbortSource } from '../lock/abort-source.js';
 import { type IdempotencyLeases } from './idempotency-leases.js';
 import { type IdempotencyStore } from './idempotency-store.js';
+import { flatString } from '../strings/flat-string.js';
 
 /** Turns a result into the string an {@link IdempotencyStore} keeps, and back. */
 export interface ResultSerializer<T> {
@@ -14,10 +15,8 @@ export interface ResultSerializer<T> {
 /** The default encoding of results: JSON under a `value` field, so `undefined` round-trips too. */
 export const jsonResultSerializer: ResultSerializer<unknown> = {
   serialize: (value) => {
-    const text = JSON.stringify({ value });
     // One flat string instead of the rope JSON.stringify may answer: a memory store keeps it for a day.
-    void Number(text);
-    return text;
+    return flatString(JSON.stringify({ value }));
   },
   deserialize: (text) => (JSON.parse(text) as { value?: unknown }).value,
 };
