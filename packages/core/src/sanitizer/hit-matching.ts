@@ -54,22 +54,19 @@ export const hitBuffers: AnchorHits = {
  * Tries a pattern whose matches start at most `lead` code units before one of its anchors only at
  * those positions, in increasing order, on the whole text (so look-arounds see the real context).
  * Every match starts at one of them, so the first that matches is the leftmost match, the one a
- * whole-text search finds.
+ * whole-text search finds. The hits are the pattern's list in `index.openings`.
  */
 export function matchBeforeHits(
   pattern: CompiledPattern,
   lead: number,
   text: string,
-  hits: AnchorHits,
-  hitCount: number,
   index: ViewIndex,
 ): string | undefined {
   const { stickyExpression, startsAtSpace } = pattern;
-  const row = pattern.index * index.anchorCount;
+  const { openings } = index;
   let tried = -1;
-  for (let hit = 0; hit < hitCount; hit += 1) {
-    if (index.opensWindow[row + (hits.anchorIds[hit] ?? 0)] !== 1) continue;
-    const hitStart = hits.starts[hit] ?? 0;
+  for (let entry = openings.first(pattern.index); entry >= 0; entry = openings.next(entry)) {
+    const hitStart = openings.startOf(entry);
     for (let position = Math.max(tried + 1, hitStart - lead); position <= hitStart; position += 1) {
       if (startsAtSpace && position > 0 && text.charCodeAt(position) !== 0x20) continue;
       stickyExpression.lastIndex = position;
@@ -90,7 +87,9 @@ export function matchBeforeHits(
  * anchor and is at most `maxLength` long, so it starts within `maxLength` before a hit; a window adds
  * `margin` on each side for look-arounds and word boundaries, and only matches starting where the
  * window sees everything the expression can read are accepted. So the first accepted match is the
- * whole-text match (the same leftmost match), found without scanning the rest of the text.
+ * whole-text match (the same leftmost match), found without scanning the rest of the text. Windows
+ * open at the pattern's hits listed in `index.openings`; `hits` (all the view's hits) tell which
+ * required literals a window holds.
  */
 export function matchInWindows(
   pattern: CompiledPattern,
@@ -101,18 +100,20 @@ export function matchInWindows(
 ): string | undefined {
   const { maxLength, margin, windowExpression, shortestAnchor } = pattern;
   const length = text.length;
-  const row = pattern.index * index.anchorCount;
   const groups = index.groupsOfPattern[pattern.index] ?? noGroups;
+  const { openings } = index;
+  let entry = openings.first(pattern.index);
   let windowStart = -1;
   let windowEnd = -1;
   // The first hit at or after the current window's start (window starts only grow).
   let firstHitInWindow = 0;
-  for (let hit = 0; hit <= hitCount; hit += 1) {
+  for (;;) {
+    const isLast = entry < 0;
     let start = 0;
     let end = 0;
-    if (hit < hitCount) {
-      if (index.opensWindow[row + (hits.anchorIds[hit] ?? 0)] !== 1) continue;
-      const hitStart = hits.starts[hit] ?? 0;
+    if (!isLast) {
+      const hitStart = openings.startOf(entry);
+      entry = openings.next(entry);
       // The anchor of the pattern at the hit ends at least `shortestAnchor` after it, so the match
       // starts at most `maxLength` before that; the same offset for every hit keeps window starts in
       // the order of the hits, so windows merge in one pass.
@@ -143,9 +144,8 @@ export function matchInWindows(
       windowExpression.lastIndex = 0;
       if (found !== null && found.index + windowStart <= acceptEnd) return found[0];
     }
-    if (hit >= hitCount) return undefined;
+    if (isLast) return undefined;
     windowStart = start;
     windowEnd = end;
   }
-  return undefined;
 }

@@ -53,9 +53,11 @@ export class PatternSet {
     const hits = hitBuffers;
     let hitCount = 0;
     let isSaturated = false;
+    const { openings } = index;
     const scanner = index.anchorScanner;
     if (scanner !== undefined && text.length > 0) {
-      const { seen, skipped, seenIds, candidatesByAnchor, groupsByAnchor, groupSeen } = index;
+      const { seen, skipped, seenIds, candidatesByAnchor, groupsByAnchor, groupSeen, openersByAnchor } =
+        index;
       let seenCount = 0;
       let repeatedHits = 0;
       // After hostile repetition the scanner skips the anchors seen so far (see below).
@@ -67,6 +69,8 @@ export class PatternSet {
           hits.starts[hitCount] = start;
           hits.anchorIds[hitCount] = id;
           hitCount += 1;
+          const openers = openersByAnchor[id] ?? noGroups;
+          for (let at = 0; at < openers.length; at += 1) openings.add(openers[at] ?? 0, start);
         } else isSaturated = true;
         if (seen[id] === 1) repeatedHits += 1;
         else {
@@ -98,22 +102,30 @@ export class PatternSet {
     const matches: PatternMatch[] = [];
     for (const pattern of candidates) {
       this.isCandidate[pattern.index] = 0;
-      const isWholeText = isSaturated || !pattern.runsAroundHits;
-      // A message without a literal of each required group cannot match (unless hits were dropped).
-      if (
-        !isWholeText &&
-        !everyGroupSeen(index.groupsOfPattern[pattern.index] ?? noGroups, index.groupSeen)
-      ) {
-        continue;
-      }
-      const matched = isWholeText
-        ? pattern.expression.exec(text)?.[0]
-        : pattern.lead === undefined
-          ? matchInWindows(pattern, text, hits, hitCount, index)
-          : matchBeforeHits(pattern, pattern.lead, text, hits, hitCount, index);
+      const matched = this.matchCandidate(index, pattern, text, hitCount, isSaturated);
+      openings.clear(pattern.index);
       if (matched !== undefined) matches.push({ pattern, matched });
     }
+    openings.reuse();
     index.groupSeen.fill(0);
     return matches;
+  }
+
+  /** The first match of one candidate pattern in the view, searched as the hits allow. */
+  private matchCandidate(
+    index: ViewIndex,
+    pattern: CompiledPattern,
+    text: string,
+    hitCount: number,
+    isSaturated: boolean,
+  ): string | undefined {
+    if (isSaturated || !pattern.runsAroundHits) return pattern.expression.exec(text)?.[0];
+    // A message without a literal of each required group cannot match.
+    if (!everyGroupSeen(index.groupsOfPattern[pattern.index] ?? noGroups, index.groupSeen)) {
+      return undefined;
+    }
+    return pattern.lead === undefined
+      ? matchInWindows(pattern, text, hitBuffers, hitCount, index)
+      : matchBeforeHits(pattern, pattern.lead, text, index);
   }
 }

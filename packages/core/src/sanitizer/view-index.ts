@@ -1,5 +1,6 @@
 import { AnchorScanner } from './anchor-scanner.js';
 import { type CompiledPattern } from './compiled-pattern.js';
+import { OpeningHits } from './opening-hits.js';
 
 /** No groups of required literals. */
 export const noGroups = new Int32Array(0);
@@ -20,6 +21,13 @@ export interface ViewIndex {
    * position. So only these hits open windows.
    */
   readonly opensWindow: Uint8Array;
+  /**
+   * By anchor number: the indexes of the patterns that run around hits and whose windows its hits
+   * open (`opensWindow`), to list each pattern's own hits while the view is scanned.
+   */
+  readonly openersByAnchor: readonly Int32Array[];
+  /** Scratch: each pattern's window-opening hits in the current view. */
+  readonly openings: OpeningHits;
   readonly anchorCount: number;
   /** Scratch flags by anchor number: seen in the current view, and skipped after hostile repetition. */
   readonly seen: Uint8Array;
@@ -77,16 +85,22 @@ export function indexView(patterns: readonly CompiledPattern[], patternCount: nu
   const opensWindow = new Uint8Array(patternCount * anchorCount);
   const hasGroup = new Uint8Array(groups.length * anchorCount);
   const groupsByAnchor: Int32Array[] = [];
+  const openersByAnchor: Int32Array[] = [];
   anchors.forEach((anchor, id) => {
     const candidates = new Set<CompiledPattern>();
+    const openers = new Set<number>();
     for (const [other, list] of byAnchor) {
       if (!anchor.includes(other)) continue;
       for (const pattern of list) {
         candidates.add(pattern);
-        if (anchor.startsWith(other)) opensWindow[pattern.index * anchorCount + id] = 1;
+        if (anchor.startsWith(other)) {
+          opensWindow[pattern.index * anchorCount + id] = 1;
+          if (pattern.runsAroundHits) openers.add(pattern.index);
+        }
       }
     }
     candidatesByAnchor.push([...candidates]);
+    openersByAnchor.push(Int32Array.from(openers));
     const started = new Set<number>();
     for (let length = 1; length <= anchor.length; length += 1) {
       for (const number of groupsByLiteral.get(anchor.slice(0, length)) ?? []) started.add(number);
@@ -99,6 +113,8 @@ export function indexView(patterns: readonly CompiledPattern[], patternCount: nu
     anchorScanner: anchors.length === 0 ? undefined : new AnchorScanner(anchors),
     candidatesByAnchor,
     opensWindow,
+    openersByAnchor,
+    openings: new OpeningHits(patternCount),
     anchorCount,
     seen: new Uint8Array(anchorCount),
     skipped: new Uint8Array(anchorCount),
