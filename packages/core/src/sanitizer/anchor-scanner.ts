@@ -1,3 +1,5 @@
+import { type AnchorBatch, AnchorAutomaton } from './anchor-automaton.js';
+
 /** Where an anchor starts, and which one (the longest starting there). */
 export interface AnchorFound {
   readonly start: number;
@@ -10,13 +12,32 @@ const trigramHash = (first: number, second: number, third: number): number =>
 
 const noIds: Int32Array = new Int32Array(0);
 
+/** Anchor occurrences one automaton batch collects before it stops (hostile text has thousands). */
+const batchOccurrences = 256;
+
+/** How {@link AnchorScanner} searches. */
+export interface AnchorScannerOptions {
+  /**
+   * Search with an Aho–Corasick automaton (the default, when its table is not too large), in
+   * batches; `false` keeps the hashed search alone. The answers are the same.
+   */
+  readonly useAutomaton?: boolean;
+  /** Occurrences per automaton batch (tests make it small to cross batch ends often). */
+  readonly batchOccurrences?: number;
+}
+
 /**
  * Finds anchors with one JavaScript pass and table look-ups instead of a regular expression
- * alternation of hundreds of literals: a bit set of the hashed first three code units of every
+ * alternation of hundreds of literals. It answers exactly what `/anchor|anchor|…/g` (longest first)
+ * answers from the same index. Anchors are numbered by their position in the list given to the
+ * constructor (duplicates share the first number).
+ *
+ * Two searches give the same answers. The automaton (`anchor-automaton.ts`) reads each code unit
+ * once with one table step and lists the hits of a stretch of text in one batch, which later calls
+ * on the same text read back. The hashed search, used when anchors are being skipped or the
+ * automaton's table would be too large: a bit set of the hashed first three code units of every
  * anchor (two or one for shorter anchors) rejects almost every position with one look-up, and only
- * positions that pass are compared with the anchors that start that way, longest first. It answers
- * exactly what `/anchor|anchor|…/g` (longest first) answers from the same index. Anchors are numbered
- * by their position in the list given to the constructor (duplicates share the first number).
+ * positions that pass are compared with the anchors that start that way, longest first.
  */
 export class AnchorScanner {
   /** The anchors, by number. */
@@ -47,9 +68,23 @@ export class AnchorScanner {
   private readonly firsts = new Uint8Array(0x10000);
   /** The number of the anchor of the last hit `find` returned (valid until the next call). */
   foundId = -1;
+  private readonly automaton: AnchorAutomaton | undefined;
+  private readonly batchOccurrences: number;
+  /** The last automaton batch: its text, where it started, and its hits; `batchNext` is read next. */
+  private batchText: string | undefined = undefined;
+  private batchFrom = 0;
+  private batchNext = 0;
+  private readonly batch: AnchorBatch = {
+    starts: new Int32Array(64),
+    ids: new Int32Array(64),
+    count: 0,
+    completeTo: -1,
+  };
 
-  constructor(anchors: readonly string[]) {
+  constructor(anchors: readonly string[], options: AnchorScannerOptions = {}) {
     this.anchors = anchors;
+    this.automaton = options.useAutomaton === false ? undefined : AnchorAutomaton.of(anchors);
+    this.batchOccurrences = options.batchOccurrences ?? batchOccurrences;
     const ids = new Map<string, number>();
     anchors.forEach((anchor, id) => {
       if (!ids.has(anchor)) ids.set(anchor, id);
@@ -123,6 +158,34 @@ export class AnchorScanner {
    * looked for (the longest of the others is found), as if they were not in the list.
    */
   find(text: string, from: number, skipped?: Uint8Array): number {
+    if (skipped !== undefined || this.automaton === undefined) return this.findHashed(text, from, skipped);
+    if (from >= text.length) return -1;
+    const batch = this.batch;
+    // A search from 0 starts a new text: identical text in a new string costs no comparison.
+    if (from === 0 || text !== this.batchText || from < this.batchFrom) this.collect(text, from);
+    for (;;) {
+      let next = this.batchNext;
+      while (next > 0 && (batch.starts[next - 1] ?? 0) >= from) next -= 1;
+      while (next < batch.count && (batch.starts[next] ?? 0) < from) next += 1;
+      this.batchNext = next;
+      if (next < batch.count) {
+        this.foundId = batch.ids[next] ?? 0;
+        return batch.starts[next] ?? 0;
+      }
+      if (batch.completeTo >= text.length - 1) return -1;
+      this.collect(text, Math.max(from, batch.completeTo + 1));
+    }
+  }
+
+  private collect(text: string, from: number): void {
+    this.automaton?.collect(text, from, this.batchOccurrences, this.batch);
+    this.batchText = text;
+    this.batchFrom = from;
+    this.batchNext = 0;
+  }
+
+  /** `find` by the hashed search. */
+  private findHashed(text: string, from: number, skipped?: Uint8Array): number {
     const length = text.length;
     if (from >= length) return -1;
     const { trigrams, bigrams, firsts } = this;

@@ -69,4 +69,69 @@ describe('AnchorScanner', () => {
       { numRuns: 300 },
     );
   });
+
+  it('answers the same with the automaton (any batch size) as with the hashed search alone', () => {
+    const alphabet = ['a', 'b', 'c', 'ab', 'abc', 'bca', 'я', 'яб', ' ', '-', '--', '---'];
+    const anchorsArbitrary = fc.uniqueArray(
+      fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('')),
+      { minLength: 1, maxLength: 10 },
+    );
+    const textArbitrary = fc
+      .array(fc.constantFrom(...alphabet), { maxLength: 40 })
+      .map((parts) => parts.join(''));
+    // Each call: where to search from, and whether to skip some anchors (the hashed path).
+    const callsArbitrary = fc.array(fc.tuple(fc.nat({ max: 60 }), fc.boolean()), { maxLength: 12 });
+    fc.assert(
+      fc.property(
+        anchorsArbitrary,
+        textArbitrary,
+        callsArbitrary,
+        fc.integer({ min: 1, max: 8 }),
+        (anchors, text, calls, batchOccurrences) => {
+          const automaton = new AnchorScanner(anchors, { batchOccurrences });
+          const hashed = new AnchorScanner(anchors, { useAutomaton: false });
+          const skipped = Uint8Array.from(anchors, (_, id) => id % 2);
+          const answers = (scanner: AnchorScanner): string[] => {
+            const found: string[] = [];
+            for (const [from, isSkipping] of calls) {
+              const start = scanner.find(text, from, isSkipping ? skipped : undefined);
+              found.push(`${start} ${start < 0 ? '' : scanner.foundId}`);
+            }
+            // Then every hit in order, as the pattern set asks for them.
+            let start = scanner.find(text, 0);
+            while (start >= 0) {
+              found.push(`${start} ${scanner.foundId}`);
+              start = scanner.find(text, start + 1);
+            }
+            return found;
+          };
+          expect(answers(automaton)).toEqual(answers(hashed));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('answers the same with small automaton batches on the built-in anchors', () => {
+    const anchors = [...new Set(builtInPatterns.flatMap((pattern) => pattern.anchors ?? []))];
+    const hashed = new AnchorScanner(anchors, { useAutomaton: false });
+    const batched = new AnchorScanner(anchors, { batchOccurrences: 3 });
+    const pieces = [...anchors, ' ', 'x', 'я', ':', '-'];
+    const hitsOf = (scanner: AnchorScanner, text: string): string[] => {
+      const hits: string[] = [];
+      let start = scanner.find(text, 0);
+      while (start >= 0) {
+        hits.push(`${start} ${scanner.foundId}`);
+        start = scanner.find(text, start + 1);
+      }
+      return hits;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        expect(hitsOf(batched, text)).toEqual(hitsOf(hashed, text));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
