@@ -183,12 +183,15 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
 
     let claim;
     try {
-      claim = await withSpan(SpanNames.dedupeClaim, noAttributes, (span) =>
-        dedupe.claim(message.updateKey, claimOptions).then((result) => {
+      claim = await withSpan(SpanNames.dedupeClaim, noAttributes, (span) => {
+        const claimed = dedupe.claim(message.updateKey, claimOptions);
+        // Without a recording span there is nothing to note: no promise more per message.
+        if (!span.isRecording()) return claimed;
+        return claimed.then((result) => {
           span.setAttribute('botkeel.dedupe.result', result);
           return result;
-        }),
-      );
+        });
+      });
     } catch (error) {
       logger.error({ err: error }, 'dedupe store unavailable');
       return { status: 'unavailable', reason: 'dedupe-store' };

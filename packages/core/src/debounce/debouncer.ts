@@ -1,4 +1,5 @@
 import { type Clock, type TimerHandle } from '../clock/clock.js';
+import { RenewalSchedule } from '../clock/renewal-schedule.js';
 import { systemClock } from '../clock/system-clock.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { parseOptions } from '../errors/parse-options.js';
@@ -98,7 +99,13 @@ export function createDebouncer<Item>(options: DebouncerOptions<Item>): Debounce
     }),
   };
 
-  const leases: LeaseKeeperContext = { store, clock, log, leaseMs };
+  const leases: LeaseKeeperContext = {
+    store,
+    clock,
+    log,
+    leaseMs,
+    renewals: new RenewalSchedule({ clock, renewEveryMs: Math.max(1, Math.floor(leaseMs / 3)) }),
+  };
 
   let phase: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
   let isAccepting = true;

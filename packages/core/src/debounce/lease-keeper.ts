@@ -1,4 +1,5 @@
-import { type Clock, type TimerHandle } from '../clock/clock.js';
+import { type Clock } from '../clock/clock.js';
+import { type Renewable, type RenewalSchedule } from '../clock/renewal-schedule.js';
 import { BotkeelError } from '../errors/botkeel-error.js';
 import { type AbortListener, type AbortSource } from '../lock/abort-source.js';
 import { type Logger } from '../logger/logger.js';
@@ -25,6 +26,8 @@ export interface LeaseKeeperContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly leaseMs: number;
+  /** The debouncer's one renewal timer for all its leases, every third of `leaseMs`. */
+  readonly renewals: RenewalSchedule<Renewable>;
 }
 
 /**
@@ -33,8 +36,9 @@ export interface LeaseKeeperContext {
  * batch gone, or when renewals kept failing (store unreachable) until the lease certainly ran out,
  * because another instance may deliver the batch from then on.
  *
- * One object per batch with its methods on the prototype (no closures per batch): the debouncer
- * creates one for every flush.
+ * One object per batch with its methods on the prototype (no closures per batch, no timer: the
+ * debouncer's {@link RenewalSchedule} renews all its leases): the debouncer creates one for every
+ * flush.
  *
  * @param claimedAtMs - The `nowMs` the batch was claimed with: where its current lease started.
  */
@@ -46,25 +50,24 @@ export function keepLease(
   return new Lease(batch, claimedAtMs, context);
 }
 
-class Lease implements LeaseKeeper {
+class Lease implements LeaseKeeper, Renewable {
+  renewAtMs = 0;
+  renewing: Promise<void> | undefined;
   // Created on first read of `signal`: most handlers never look at it, and AbortControllers are not free.
   #controller: AbortController | undefined;
   #abortReason: { reason: unknown } | undefined;
   #listeners: AbortListener[] | undefined;
   #leaseEndsAtMs: number;
-  #timer: TimerHandle | undefined;
   #isStopped = false;
   #isLost = false;
-  readonly #everyMs: number;
 
   constructor(
     private readonly batch: DebounceBatch,
     claimedAtMs: number,
     private readonly context: LeaseKeeperContext,
   ) {
-    this.#everyMs = Math.max(1, Math.floor(context.leaseMs / 3));
     this.#leaseEndsAtMs = claimedAtMs + context.leaseMs;
-    this.#schedule();
+    context.renewals.add(this);
   }
 
   get signal(): AbortSignal {
@@ -99,17 +102,12 @@ class Lease implements LeaseKeeper {
 
   stop(): void {
     this.#isStopped = true;
-    this.context.clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.context.renewals.delete(this);
   }
 
   abort(reason: unknown): void {
     this.stop();
     this.#abortWith(reason);
-  }
-
-  #schedule(): void {
-    this.#timer = this.context.clock.setTimeout(() => void this.#renew(), this.#everyMs, { unref: true });
   }
 
   #abortWith(reason: unknown): void {
@@ -134,23 +132,33 @@ class Lease implements LeaseKeeper {
     this.#abortWith(new BotkeelError('LOCK_LOST', 'The debounce batch lease was lost'));
   }
 
-  async #renew(): Promise<void> {
-    this.#timer = undefined;
+  /** Renews the lease once; resolves whether to renew again (not once stopped or lost). */
+  async renew(): Promise<boolean> {
     const { store, clock, log, leaseMs } = this.context;
     const { key, batchId } = this.batch;
     const requestedAtMs = clock.now();
+    // Past its end the batch may already be claimed again under the same id, which a renewal by id
+    // cannot tell from ours: only a renewal asked for while the lease still runs may keep it.
+    if (requestedAtMs >= this.#leaseEndsAtMs) {
+      this.#lose('debounce batch lease ran out before it could be renewed');
+      return false;
+    }
     try {
       const isHeld = await store.extendLease(key, batchId, leaseMs, requestedAtMs);
-      if (this.#isStopped) return;
-      if (!isHeld) return this.#lose('debounce batch lease lost while it was handled');
+      if (this.#isStopped) return false;
+      if (!isHeld) {
+        this.#lose('debounce batch lease lost while it was handled');
+        return false;
+      }
       this.#leaseEndsAtMs = requestedAtMs + leaseMs;
     } catch (error) {
-      if (this.#isStopped) return;
+      if (this.#isStopped) return false;
       log.warn({ err: error, key, batchId }, 'debounce lease renewal failed');
       if (clock.now() >= this.#leaseEndsAtMs) {
-        return this.#lose('debounce batch lease ran out while the store was unreachable');
+        this.#lose('debounce batch lease ran out while the store was unreachable');
+        return false;
       }
     }
-    this.#schedule();
+    return !this.#isStopped;
   }
 }

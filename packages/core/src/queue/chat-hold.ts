@@ -1,4 +1,5 @@
-import { type Clock, type TimerHandle } from '../clock/clock.js';
+import { type Clock } from '../clock/clock.js';
+import { type Renewable } from '../clock/renewal-schedule.js';
 import { type AbortListener, type AbortSource } from '../lock/abort-source.js';
 import { LockLostError } from '../lock/lock-lost-error.js';
 import { type LockLease, type LockStore } from '../lock/lock-store.js';
@@ -18,7 +19,7 @@ export interface HoldSettings {
  * lease is lost. The hold is its own listener on the caller's abort source (`handleEvent`), so a
  * hold allocates no closures.
  */
-export class ChatHold implements AbortSource {
+export class ChatHold implements AbortSource, Renewable {
   readonly chatId: string;
   readonly fencingToken: number;
   /** Set once a renewal was refused, or failed until the lease certainly ran out. */
@@ -127,62 +128,5 @@ export class ChatHold implements AbortSource {
     this.lost = new LockLostError(this.#key, this.lease.fencingToken, { cause });
     this.#controller?.abort(this.lost);
     return false;
-  }
-}
-
-/**
- * One renewal timer for all the holds of a chat lock instead of one per hold. Holds are kept in the
- * order they fall due (each is due `renewEveryMs` after it was added, so insertion order is due
- * order); the timer is armed for the first, and cleared when no hold is left.
- */
-export class RenewalSchedule {
-  readonly #holds = new Set<ChatHold>();
-  readonly #settings: HoldSettings;
-  #timer: TimerHandle | undefined;
-  #timerAtMs = 0;
-
-  constructor(settings: HoldSettings) {
-    this.#settings = settings;
-  }
-
-  /** Schedules the next renewal of `hold`, `renewEveryMs` from now. */
-  add(hold: ChatHold): void {
-    hold.renewAtMs = this.#settings.clock.now() + this.#settings.renewEveryMs;
-    this.#holds.add(hold);
-    this.#arm(hold.renewAtMs);
-  }
-
-  /** Stops renewing `hold` (a renewal in flight still completes; see {@link ChatHold.renewing}). */
-  delete(hold: ChatHold): void {
-    this.#holds.delete(hold);
-    if (this.#holds.size === 0 && this.#timer !== undefined) {
-      this.#settings.clock.clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-  }
-
-  #arm(atMs: number): void {
-    if (this.#timer !== undefined) {
-      if (this.#timerAtMs <= atMs) return;
-      this.#settings.clock.clearTimeout(this.#timer);
-    }
-    const { clock } = this.#settings;
-    this.#timerAtMs = atMs;
-    this.#timer = clock.setTimeout(() => this.#fire(), atMs - clock.now(), { unref: true });
-  }
-
-  #fire(): void {
-    this.#timer = undefined;
-    const now = this.#settings.clock.now();
-    for (const hold of this.#holds) {
-      if (hold.renewAtMs > now) {
-        this.#arm(hold.renewAtMs);
-        return;
-      }
-      this.#holds.delete(hold);
-      hold.renewing = hold.renew().then((isStillHeld) => {
-        if (isStillHeld) this.add(hold);
-      });
-    }
   }
 }

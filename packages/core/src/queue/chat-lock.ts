@@ -6,7 +6,8 @@ import { AbortedError, InvalidOptionsError, TimeoutError } from '../errors/subcl
 import { type AbortSource, abortSourceOf } from '../lock/abort-source.js';
 import { LockLostError } from '../lock/lock-lost-error.js';
 import { type LockLease, type LockStore } from '../lock/lock-store.js';
-import { ChatHold, type HoldSettings, RenewalSchedule } from './chat-hold.js';
+import { RenewalSchedule } from '../clock/renewal-schedule.js';
+import { ChatHold, type HoldSettings } from './chat-hold.js';
 import { clockDelay } from './clock-delay.js';
 import { createKeyedQueue, type KeyedQueue } from './keyed-queue.js';
 
@@ -150,7 +151,7 @@ export function createChatLock(options: ChatLockOptions): ChatLock {
   };
 
   const settings: HoldSettings = { locks, clock, leaseMs, renewEveryMs };
-  const renewals = new RenewalSchedule(settings);
+  const renewals = new RenewalSchedule<ChatHold>(settings);
 
   const holding = async <T>(
     chatId: string,
