@@ -1,4 +1,5 @@
 import { type AnyStateMachine, type EventObject, type Snapshot } from 'xstate';
+import { hasKnownSnapshotShape, plainPersistedSnapshot } from './persisted-snapshot.js';
 import { type MachineSnapshot } from './restore-actor.js';
 
 /**
@@ -83,6 +84,8 @@ export interface LightTurnResult {
 export class LightTurn {
   readonly #machine: AnyStateMachine;
   #emitted: EventObject[] = [];
+  /** Whether this xstate's snapshots have the shape {@link plainPersistedSnapshot} knows; checked on the first. */
+  #hasKnownShape: boolean | undefined;
   /** The initial snapshot without input, once known to run none of the machine's code (see {@link startsWithoutCode}). */
   #initial: MachineSnapshot | undefined;
   readonly #scope = {
@@ -154,7 +157,9 @@ export class LightTurn {
 
   /** The snapshot to save, as `actor.getPersistedSnapshot()` answers it. */
   persisted(snapshot: MachineSnapshot): Snapshot<unknown> {
-    return this.#machine.getPersistedSnapshot(snapshot as never);
+    this.#hasKnownShape ??= hasKnownSnapshotShape(snapshot);
+    const plain = this.#hasKnownShape ? plainPersistedSnapshot(snapshot) : undefined;
+    return plain ?? this.#machine.getPersistedSnapshot(snapshot as never);
   }
 }
 

@@ -224,6 +224,8 @@ async function compareTurns(
       counts.light += 1;
       expect(expected.error).toBeUndefined();
       expect(json(actual.persisted)).toEqual(json(expected.persisted));
+      // The same text, field order included: instances of either path store identical checkpoints.
+      expect(JSON.stringify(actual.persisted)).toBe(JSON.stringify(expected.persisted));
       expect(actual.value).toEqual(expected.value);
       expect(actual.status).toBe(expected.status);
       expect(actual.context).toEqual(expected.context);
@@ -307,6 +309,26 @@ describe('the light turn path gives what an actor gives (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('the persisted snapshot of a light turn', () => {
+  it('is what xstate persists when the context holds an actor reference (xstate writes a marker)', () => {
+    const helper = createActor(setup({}).createMachine({}));
+    const machine = setup({
+      types: { context: {} as { helper: unknown; turns: number }, input: {} as { helper: unknown } },
+    }).createMachine({
+      context: ({ input }) => ({ helper: input.helper, turns: 0 }),
+      on: { TEXT: { actions: assign({ turns: ({ context }) => context.turns + 1 }) } },
+    });
+    const light = new LightTurn(machine);
+    const started = light.begin(undefined, { helper });
+    expect(started).toBeDefined();
+    const after = light.send(started!, { type: 'TEXT' });
+    expect(after).toBeDefined();
+    const persisted = light.persisted(after!);
+    expect(persisted).toEqual(machine.getPersistedSnapshot(after as never));
+    expect((persisted as unknown as { context: { helper: unknown } }).context.helper).not.toBe(helper);
   });
 });
 
