@@ -132,7 +132,7 @@ export class AnchorAutomaton {
   /**
    * Fills `batch` with the longest anchor at each position from `from` on where one starts, in
    * order; stops early once `cap` anchor occurrences were seen, and then lists the hits complete so
-   * far (`batch.completeTo` says how far). Its arrays must hold `cap + maxLength²` hits.
+   * far (`batch.completeTo` says how far); grows the batch's arrays when it needs more room.
    */
   collect(text: string, from: number, cap: number, batch: AnchorBatch): void {
     const { columnOf, table, columns, outputStarts, outputIds, outputLengths, maxLength } = this;
