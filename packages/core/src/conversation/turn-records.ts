@@ -49,15 +49,19 @@ export function withTurnRecord(
   previous: unknown,
   record: TurnRecord | undefined,
 ): unknown {
-  const kept = recordsIn(previous).filter((candidate) => candidate.id !== record?.id);
-  const records = (record === undefined ? kept : [...kept, record]).slice(-recordLimit);
+  const records: Stored[] = [];
+  for (const kept of recordsIn(previous)) if (kept.id !== record?.id) records.push(storedRecord(kept));
+  if (record !== undefined) records.push(storedRecord(record));
   if (records.length === 0) return withoutTurnRecords(persisted);
   return {
     ...(withoutTurnRecords(persisted) as Stored),
-    [field]: records.map((kept) => ({
-      id: kept.id,
-      replies: kept.replies,
-      ...(kept.escalation === undefined ? {} : { escalation: kept.escalation }),
-    })),
+    [field]: records.length > recordLimit ? records.slice(-recordLimit) : records,
   };
+}
+
+/** A record as it is saved: without an `escalation` field when the turn did not escalate. */
+function storedRecord(record: TurnRecord): Stored {
+  return record.escalation === undefined
+    ? { id: record.id, replies: record.replies }
+    : { id: record.id, replies: record.replies, escalation: record.escalation };
 }
