@@ -22,13 +22,14 @@ export class AnchorAutomaton {
   /** Longest anchor, in code units. */
   readonly maxLength: number;
   /** By code unit: its column in the table (0: in no anchor). */
-  private readonly columnOf: Uint16Array;
+  readonly columnOf: Uint16Array;
   private readonly columns: number;
   /**
    * `table[row + column]` is the next state's row (`state × columns`), bitwise-inverted (negative)
-   * when anchors end in that state.
+   * when anchors end in that state; row 0 is the start. A pass that reads a text anyway can step it
+   * and record the negative steps (`AnchorEnds`) instead of a scan of its own.
    */
-  private readonly table: Int32Array;
+  readonly table: Int32Array;
   /** By state: `outputIds[outputStarts[state] … outputStarts[state + 1])` end there, longest first. */
   private readonly outputStarts: Int32Array;
   private readonly outputIds: Int32Array;
@@ -51,6 +52,15 @@ export class AnchorAutomaton {
     this.outputIds = outputs.ids;
     this.outputLengths = outputs.lengths;
   }
+
+  /** The automaton of no anchors: every step stays at the start and ends nothing. */
+  static readonly empty: AnchorAutomaton = new AnchorAutomaton(
+    0,
+    new Uint16Array(0x10000),
+    1,
+    new Int32Array(1),
+    { starts: new Int32Array(2), ids: new Int32Array(0), lengths: new Int32Array(0) },
+  );
 
   /** The automaton of `anchors`, or undefined when its table would be too large. */
   static of(anchors: readonly string[]): AnchorAutomaton | undefined {
@@ -135,9 +145,8 @@ export class AnchorAutomaton {
    * far (`batch.completeTo` says how far); grows the batch's arrays when it needs more room.
    */
   collect(text: string, from: number, cap: number, batch: AnchorBatch): void {
-    const { columnOf, table, columns, outputStarts, outputIds, outputLengths, maxLength } = this;
+    const { columnOf, table, maxLength } = this;
     const length = text.length;
-    let found = this.found;
     let foundCount = 0;
     let completeTo = length - 1;
     let state = 0;
@@ -145,21 +154,7 @@ export class AnchorAutomaton {
       let next = table[state + (columnOf[text.charCodeAt(index)] ?? 0)] ?? 0;
       if (next < 0) {
         next = ~next;
-        const outputState = (next / columns) | 0;
-        const outputEnd = outputStarts[outputState + 1] ?? 0;
-        for (let at = outputStarts[outputState] ?? 0; at < outputEnd; at += 1) {
-          if (3 * foundCount + 3 > found.length) {
-            const grown = new Int32Array(found.length * 2);
-            grown.set(found);
-            found = grown;
-            this.found = grown;
-          }
-          const anchorLength = outputLengths[at] ?? 0;
-          found[3 * foundCount] = index - anchorLength + 1;
-          found[3 * foundCount + 1] = outputIds[at] ?? 0;
-          found[3 * foundCount + 2] = anchorLength;
-          foundCount += 1;
-        }
+        foundCount = this.addEnding(next, index, foundCount);
         // Every anchor starting at or before `index - maxLength + 1` has ended by now.
         if (foundCount >= cap && index - maxLength + 1 >= from) {
           completeTo = index - maxLength + 1;
@@ -168,7 +163,52 @@ export class AnchorAutomaton {
       }
       state = next;
     }
-    this.listLongest(found, foundCount, completeTo, batch);
+    this.listLongest(this.found, foundCount, completeTo, batch);
+  }
+
+  /**
+   * Fills `batch` as `collect` does from steps another pass recorded: the rows entered by the steps
+   * that ended anchors (`rows[i]`) and the text index of each (`indexes[i]`), in text order, complete
+   * for anchors starting at or before `completeTo`.
+   */
+  listRecorded(
+    rows: Int32Array,
+    indexes: Int32Array,
+    count: number,
+    completeTo: number,
+    batch: AnchorBatch,
+  ): void {
+    let foundCount = 0;
+    for (let step = 0; step < count; step += 1) {
+      foundCount = this.addEnding(rows[step] ?? 0, indexes[step] ?? 0, foundCount);
+    }
+    this.listLongest(this.found, foundCount, completeTo, batch);
+  }
+
+  /**
+   * Appends the anchors that end at `index` (the step into `row` ended them) to the occurrence list
+   * holding `count`, and returns the new count.
+   */
+  private addEnding(row: number, index: number, count: number): number {
+    const { outputStarts, outputIds, outputLengths, columns } = this;
+    const state = (row / columns) | 0;
+    const outputEnd = outputStarts[state + 1] ?? 0;
+    let found = this.found;
+    let foundCount = count;
+    for (let at = outputStarts[state] ?? 0; at < outputEnd; at += 1) {
+      if (3 * foundCount + 3 > found.length) {
+        const grown = new Int32Array(found.length * 2);
+        grown.set(found);
+        found = grown;
+        this.found = grown;
+      }
+      const anchorLength = outputLengths[at] ?? 0;
+      found[3 * foundCount] = index - anchorLength + 1;
+      found[3 * foundCount + 1] = outputIds[at] ?? 0;
+      found[3 * foundCount + 2] = anchorLength;
+      foundCount += 1;
+    }
+    return foundCount;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { type AnchorBatch, AnchorAutomaton } from './anchor-automaton.js';
+import { AnchorEnds } from './anchor-ends.js';
 
 /** Where an anchor starts, and which one (the longest starting there). */
 export interface AnchorFound {
@@ -74,6 +75,8 @@ export class AnchorScanner {
   private batchText: string | undefined = undefined;
   private batchFrom = 0;
   private batchNext = 0;
+  /** The batch was adopted (`adopt`) and not read yet: a search from 0 reads it. */
+  private isAdopted = false;
   private readonly batch: AnchorBatch = {
     starts: new Int32Array(64),
     ids: new Int32Array(64),
@@ -161,8 +164,13 @@ export class AnchorScanner {
     if (skipped !== undefined || this.automaton === undefined) return this.findHashed(text, from, skipped);
     if (from >= text.length) return -1;
     const batch = this.batch;
-    // A search from 0 starts a new text: identical text in a new string costs no comparison.
-    if (from === 0 || text !== this.batchText || from < this.batchFrom) this.collect(text, from);
+    const isAdopted = this.isAdopted;
+    this.isAdopted = false;
+    // A search from 0 starts a new text (unless its hits were adopted): identical text in a new
+    // string costs no comparison.
+    if ((from === 0 && !isAdopted) || text !== this.batchText || from < this.batchFrom) {
+      this.collect(text, from);
+    }
     for (;;) {
       let next = this.batchNext;
       while (next > 0 && (batch.starts[next - 1] ?? 0) >= from) next -= 1;
@@ -175,6 +183,30 @@ export class AnchorScanner {
       if (batch.completeTo >= text.length - 1) return -1;
       this.collect(text, Math.max(from, batch.completeTo + 1));
     }
+  }
+
+  /**
+   * A recorder of this scanner's automaton steps, for a pass that reads the text anyway; undefined
+   * when the scanner has no automaton.
+   */
+  endsRecorder(): AnchorEnds | undefined {
+    return this.automaton === undefined ? undefined : new AnchorEnds(this.automaton);
+  }
+
+  /**
+   * Takes the hits of `text` from the steps `ends` recorded while a pass read it, for the searches
+   * that follow (the next search from 0 does not read the text again). Ignored unless `ends` records
+   * this scanner's automaton on this text.
+   */
+  adopt(text: string, ends: AnchorEnds): void {
+    const automaton = this.automaton;
+    if (automaton === undefined || ends.automaton !== automaton || ends.text !== text) return;
+    const completeTo = ends.completeTo ?? text.length - 1;
+    automaton.listRecorded(ends.rows, ends.indexes, ends.count, completeTo, this.batch);
+    this.batchText = text;
+    this.batchFrom = 0;
+    this.batchNext = 0;
+    this.isAdopted = true;
   }
 
   private collect(text: string, from: number): void {

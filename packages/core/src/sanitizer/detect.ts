@@ -15,7 +15,7 @@ const excerptOf = (text: string): string =>
 
 /** Runs the patterns on the views of NFKC text. */
 function matchText(patterns: PatternSet, normalized: string, source: FindingSource): SanitizerFinding[] {
-  return matchViews(patterns, buildViewsFromNormalized(normalized), source);
+  return matchViews(patterns, buildViewsFromNormalized(normalized, patterns.symbolAnchorEnds), source);
 }
 
 function matchViews(patterns: PatternSet, views: MatchingViews, source: FindingSource): SanitizerFinding[] {
@@ -52,7 +52,7 @@ export interface Detection {
  */
 export function detect(patterns: PatternSet, visible: VisibleText): Detection {
   const normalized = normalizationOf(visible);
-  const views = buildViewsFromNormalized(normalized);
+  const views = buildViewsFromNormalized(normalized, patterns.symbolAnchorEnds);
   const findings = matchViews(patterns, views, 'text');
   if (visible.tagText.length >= minimumTagText || visible.tagText.includes(' ')) {
     findings.push({

@@ -1,3 +1,5 @@
+import { AnchorAutomaton } from './anchor-automaton.js';
+import { AnchorEnds } from './anchor-ends.js';
 import { codeUnitsOf } from './code-units.js';
 import { toCyrillic, toLatinWithLeet } from './confusables.js';
 import { toNfkc } from './normalize-nfkc.js';
@@ -238,6 +240,9 @@ const digitOrLeetBit = 23;
 /** Whether the last `splitAndFold` changed any unit of the symbols view. */
 let lastSymbolsChanged = false;
 
+/** Steps of no anchors, for a views pass that records none. */
+const noAnchorEnds = new AnchorEnds(AnchorAutomaton.empty);
+
 /**
  * One pass over the text: per code unit two side-by-side entries of `units` give the unit the words
  * view writes with its word kind, and its symbols-view unit (see `lowerCasingUnits`). Every unit
@@ -247,10 +252,13 @@ let lastSymbolsChanged = false;
  * made only of look-alikes waiting for the script of the message; other words go through `endWord`.
  * Returns the length written, or -1 at a unit the table cannot lower-case alone.
  */
-function splitAndFold(text: string, units: Int32Array): number {
+function splitAndFold(text: string, units: Int32Array, ends: AnchorEnds): number {
   const length = text.length;
   reserve(length + 1);
   const codes = codeUnitsOf(text);
+  ends.begin();
+  const { table: anchorTable, columnOf: anchorColumns } = ends.automaton;
+  let anchorRow = 0;
   const symbols = symbolUnits;
   const words = wordUnits;
   const deferred = deferredWords;
@@ -271,6 +279,13 @@ function splitAndFold(text: string, units: Int32Array): number {
     const symbol = units[2 * raw + 1] ?? 0;
     symbols[index] = symbol;
     symbolsChanged |= symbol ^ raw;
+    // The symbols view's anchor automaton, stepped here: its table look-ups overlap this pass's work.
+    let nextRow = anchorTable[anchorRow + (anchorColumns[symbol] ?? 0)] ?? 0;
+    if (nextRow < 0) {
+      nextRow = ~nextRow;
+      ends.record(nextRow, index);
+    }
+    anchorRow = nextRow;
     if ((info & rareFlags) !== 0) {
       if ((info & unitSpecial) !== 0) return -1;
       // A leet symbol is a word character only before a letter.
@@ -333,17 +348,22 @@ export function toNormalizationForm(visible: string): string {
  * (a leet symbol only before a letter), lower case; each word with mixed scripts, digits or symbols
  * is folded to Latin or to Cyrillic (look-alikes, leetspeak); five or more single letters a few
  * separators apart are joined ("i g n o r e" → "ignore"); words are joined by one space. One linear
- * pass over the text (see `splitAndFold`).
+ * pass over the text (see `splitAndFold`), which also steps the automaton of `symbolAnchorEnds` over
+ * the symbols view and records there where its anchors end (the pattern set's symbols scan).
  */
-export function buildViewsFromNormalized(normalized: string): MatchingViews {
+export function buildViewsFromNormalized(
+  normalized: string,
+  symbolAnchorEnds: AnchorEnds = noAnchorEnds,
+): MatchingViews {
   let source = normalized;
-  let written = splitAndFold(normalized, lowerCasingUnits);
+  let written = splitAndFold(normalized, lowerCasingUnits, symbolAnchorEnds);
   if (written < 0) {
     // A unit the table cannot lower-case alone (İ, Σ, …): lower-case the whole string first.
     source = normalized.toLowerCase();
-    written = splitAndFold(source, keptUnits);
+    written = splitAndFold(source, keptUnits, symbolAnchorEnds);
   }
   const symbols = lastSymbolsChanged ? fromCodeUnits(symbolBytes, source.length) : source;
+  symbolAnchorEnds.text = symbols;
   return { symbols, words: fromCodeUnits(wordBytes, written) };
 }
 

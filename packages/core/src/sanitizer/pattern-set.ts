@@ -1,3 +1,4 @@
+import { type AnchorEnds } from './anchor-ends.js';
 import { type CompiledPattern, compilePattern } from './compiled-pattern.js';
 import {
   everyGroupSeen,
@@ -24,6 +25,11 @@ export class PatternSet {
   private readonly views: Record<PatternView, ViewIndex>;
   /** Scratch flags: which patterns the current view's anchors brought (reset after each view). */
   private readonly isCandidate: Uint8Array;
+  /**
+   * Records the symbols view's anchor steps while the views pass writes that view
+   * (`buildViewsFromNormalized`), so `match` need not scan it again; undefined without an automaton.
+   */
+  readonly symbolAnchorEnds: AnchorEnds | undefined;
 
   constructor(patterns: readonly SanitizerPattern[]) {
     const compiled = patterns.map(compilePattern);
@@ -38,17 +44,19 @@ export class PatternSet {
         compiled.length,
       ),
     };
+    this.symbolAnchorEnds = this.views.symbols.anchorScanner?.endsRecorder();
   }
 
   /** Runs every pattern that can match on the views and returns the matches. */
   match(views: MatchingViews): PatternMatch[] {
     return [
       ...this.matchView(this.views.words, views.words),
-      ...this.matchView(this.views.symbols, views.symbols),
+      ...this.matchView(this.views.symbols, views.symbols, this.symbolAnchorEnds),
     ];
   }
 
-  private matchView(index: ViewIndex, text: string): PatternMatch[] {
+  /** The matches in one view; `ends`: anchor steps a pass over `text` may have recorded. */
+  private matchView(index: ViewIndex, text: string, ends?: AnchorEnds): PatternMatch[] {
     const candidates: CompiledPattern[] = [...index.unanchored];
     const hits = hitBuffers;
     let hitCount = 0;
@@ -62,6 +70,7 @@ export class PatternSet {
       let repeatedHits = 0;
       // After hostile repetition the scanner skips the anchors seen so far (see below).
       let isSkipping = false;
+      if (ends !== undefined) scanner.adopt(text, ends);
       let start = scanner.find(text, 0);
       while (start >= 0) {
         const id = scanner.foundId;

@@ -2,6 +2,7 @@ import { builtInPatterns } from '@botkeel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnchorScanner } from '../../src/sanitizer/anchor-scanner.js';
+import { buildViewsFromNormalized } from '../../src/sanitizer/matching-views.js';
 
 const escapeExpression = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
@@ -132,6 +133,49 @@ describe('AnchorScanner', () => {
         expect(hitsOf(batched, text)).toEqual(hitsOf(hashed, text));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('adopts from the views pass exactly the hits its own scan of the symbols view finds', () => {
+    const anchors = [
+      ...new Set(
+        builtInPatterns
+          .filter((pattern) => pattern.view === 'symbols')
+          .flatMap((pattern) => pattern.anchors ?? []),
+      ),
+    ];
+    const adopting = new AnchorScanner(anchors);
+    const ends = adopting.endsRecorder();
+    const hashed = new AnchorScanner(anchors, { useAutomaton: false });
+    if (ends === undefined) throw new Error('the symbols anchors have an automaton');
+    const hitsOf = (scanner: AnchorScanner, text: string): string[] => {
+      const hits: string[] = [];
+      let start = scanner.find(text, 0);
+      while (start >= 0) {
+        hits.push(`${start} ${scanner.foundId}`);
+        start = scanner.find(text, start + 1);
+      }
+      return hits;
+    };
+    // Anchors as typed (upper case, look-alikes, full width), İ/Σ (the pass starts over lower-cased),
+    // and long repetition (more anchor ends than one pass records).
+    const pieces = [...anchors, 'SYSTEM', 'ѕуѕтеm', 'Ｓystem', 'İ', 'Σ', ' ', 'x', 'я', ':', '-', '\n'];
+    const partsArbitrary = fc.array(
+      fc.oneof(
+        fc.constantFrom(...pieces),
+        fc
+          .tuple(fc.constantFrom(':', '---', '<|', 'role'), fc.integer({ min: 500, max: 5000 }))
+          .map(([piece, times]) => piece.repeat(times)),
+      ),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(partsArbitrary, (parts) => {
+        const views = buildViewsFromNormalized(parts.join(''), ends);
+        adopting.adopt(views.symbols, ends);
+        expect(hitsOf(adopting, views.symbols)).toEqual(hitsOf(hashed, views.symbols));
+      }),
+      { numRuns: 400 },
     );
   });
 });
