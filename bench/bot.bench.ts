@@ -106,21 +106,24 @@ function botkeelBot() {
     clock,
   });
   bot.start();
-  /** One message from each of `chats` new chats, numbered from `firstChat`; resolves once all are answered. */
-  const feed = async (firstChat: number): Promise<void> => {
+  /**
+   * Message number `message` (1 for a new chat) from each of `chats` chats numbered from `firstChat`;
+   * resolves once all are answered.
+   */
+  const feed = async (firstChat: number, message = 1): Promise<void> => {
     const target = counter.replies + chats;
     for (let index = firstChat; index < firstChat + chats; index += 1) {
-      const message: BotMessage = {
+      const update: BotMessage = {
         channel: 'bench',
         chatId: `chat-${index}`,
         userId: `user-${index}`,
-        messageId: '1',
-        updateKey: `bench:${index}`,
+        messageId: String(message),
+        updateKey: `bench:${index}:${message}`,
         text: 'hi',
         attachments: [],
         receivedAt: 0,
       };
-      await bot.handle(message);
+      await bot.handle(update);
     }
     while (counter.replies < target) await pause(5);
   };
@@ -162,13 +165,13 @@ function grammyBot() {
     context.session.turns += 1;
     await context.reply(`echo ${context.message.text}`);
   });
-  const feed = async (firstChat: number): Promise<void> => {
+  const feed = async (firstChat: number, message = 1): Promise<void> => {
     const target = replies + chats;
     for (let index = firstChat; index < firstChat + chats; index += 1) {
       await bot.handleUpdate({
-        update_id: index,
+        update_id: message * 100_000_000 + index,
         message: {
-          message_id: 1,
+          message_id: message,
           date: 0,
           text: 'hi',
           chat: { id: index + 1, type: 'private', first_name: 'u' },
@@ -203,12 +206,26 @@ const median = (values: readonly number[]): number => {
 let heap = Number.POSITIVE_INFINITY;
 for (let round = 0; round < freshRounds; round += 1) heap = Math.min(heap, await heapPerIdleChat());
 
-/** Messages per CPU second of each round after the warm-up, `feed` given new chats every round. */
-async function steadyRates(feed: (firstChat: number) => Promise<void>): Promise<number[]> {
-  const rates: number[] = [];
+/** Messages per CPU second of the measured rounds: new chats, then the same chats' second messages. */
+interface SteadyRates {
+  readonly newChats: number[];
+  readonly returningChats: number[];
+}
+
+/**
+ * Rounds of new chats (the first ones warm up), then rounds in which the chats of the measured rounds
+ * send their second message (their conversation is loaded, restored and saved again).
+ */
+async function steadyRates(
+  feed: (firstChat: number, message?: number) => Promise<void>,
+): Promise<SteadyRates> {
+  const rates: SteadyRates = { newChats: [], returningChats: [] };
   for (let round = 0; round < warmupRounds + measuredRounds; round += 1) {
     const rate = await perCpuSecond(chats, () => feed(round * chats));
-    if (round >= warmupRounds) rates.push(rate);
+    if (round >= warmupRounds) rates.newChats.push(rate);
+  }
+  for (let round = warmupRounds; round < warmupRounds + measuredRounds; round += 1) {
+    rates.returningChats.push(await perCpuSecond(chats, () => feed(round * chats, 2)));
   }
   return rates;
 }
@@ -218,7 +235,6 @@ const ours = botkeelBot();
 const steadyOurs = await steadyRates(ours.feed);
 await ours.bot.stop({ deadlineMs: 1_000 });
 const steadyTheirs = await steadyRates(grammyBot().feed);
-const steady = { ours: steadyOurs, theirs: steadyTheirs };
 
 // A fresh bot per round after a full gc(), as the first four rounds of docs/benchmarks/bot.md measured it.
 const fresh = { ours: [] as number[], theirs: [] as number[] };
@@ -234,17 +250,27 @@ const format = (value: number) => Math.round(value).toLocaleString('en-US');
 const row = (name: string, botkeel: number, grammy: number) =>
   `| ${name} | ${format(botkeel)} | ${format(grammy)} | ${(botkeel / grammy).toFixed(2)} |`;
 console.log(
-  `| measure (${format(chats)} new chats per round, one message each) | Botkeel | grammY | ratio |`,
+  `| measure (${format(chats)} chats per round, one message from each) | Botkeel | grammY | ratio |`,
 );
 console.log('| --- | ---: | ---: | ---: |');
 console.log(
   row(
-    `steady state: messages → reply per CPU-second, median of ${measuredRounds} rounds`,
-    median(steady.ours),
-    median(steady.theirs),
+    `steady state, new chats: messages → reply per CPU-second, median of ${measuredRounds} rounds`,
+    median(steadyOurs.newChats),
+    median(steadyTheirs.newChats),
   ),
 );
-console.log(row('… best round', Math.max(...steady.ours), Math.max(...steady.theirs)));
+console.log(row('… best round', Math.max(...steadyOurs.newChats), Math.max(...steadyTheirs.newChats)));
+console.log(
+  row(
+    `steady state, returning chats (2nd message): median of ${measuredRounds} rounds`,
+    median(steadyOurs.returningChats),
+    median(steadyTheirs.returningChats),
+  ),
+);
+console.log(
+  row('… best round', Math.max(...steadyOurs.returningChats), Math.max(...steadyTheirs.returningChats)),
+);
 console.log(
   row(
     `a fresh bot per round after a full gc(): best of ${freshRounds}`,
