@@ -42,7 +42,8 @@ export function withoutTurnRecords(snapshot: unknown): unknown {
  * The snapshot to save: the machine's `persisted` snapshot plus the records of the last turns kept
  * from the `previous` snapshot and this turn's `record` (when the turn has an id). Saved in the same
  * compare-and-swap as the state, so a turn and the memory of having run it are stored together or
- * not at all.
+ * not at all. `persisted` is handed over: a fresh `getPersistedSnapshot()` result gets the records
+ * added in place (no copy of the snapshot per save).
  */
 export function withTurnRecord(
   persisted: unknown,
@@ -52,11 +53,12 @@ export function withTurnRecord(
   const records: Stored[] = [];
   for (const kept of recordsIn(previous)) if (kept.id !== record?.id) records.push(storedRecord(kept));
   if (record !== undefined) records.push(storedRecord(record));
-  if (records.length === 0) return withoutTurnRecords(persisted);
-  return {
-    ...(withoutTurnRecords(persisted) as Stored),
-    [field]: records.length > recordLimit ? records.slice(-recordLimit) : records,
-  };
+  const snapshot = withoutTurnRecords(persisted);
+  if (records.length === 0) return snapshot;
+  const kept = records.length > recordLimit ? records.slice(-recordLimit) : records;
+  if (typeof snapshot !== 'object' || snapshot === null) return { [field]: kept };
+  (snapshot as Stored)[field] = kept;
+  return snapshot;
 }
 
 /** A record as it is saved: without an `escalation` field when the turn did not escalate. */
