@@ -17,7 +17,7 @@ import { createSafeLogger } from '../logger/safe-logger.js';
 import { createChatLock } from '../queue/index.js';
 import { botkeelMeter } from '../telemetry/instruments.js';
 import { MetricNames, SpanNames } from '../telemetry/names.js';
-import { withSpan } from '../telemetry/instruments.js';
+import { noAttributes, withSpan } from '../telemetry/instruments.js';
 import { invalidMessageReason } from './accept-message.js';
 import { type Ack, type BotMessage } from './bot-message.js';
 import { botOptionsSchema, type CreateBotOptions } from './bot-options.js';
@@ -28,9 +28,6 @@ interface QueuedMessage {
   readonly message: BotMessage;
   readonly traceId: string | undefined;
 }
-
-/** The attributes of a span that has none at its start. */
-const noAttributes = Object.freeze({});
 
 /** Options of {@link Bot.stop}. */
 export interface BotStopOptions {
@@ -207,7 +204,7 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
       if (options.rateLimiter !== undefined) {
         const keys = options.rateLimitKeys?.(message) ?? message.userId;
         const limiter = options.rateLimiter;
-        const decision = await withSpan(SpanNames.rateLimitConsume, {}, async (span) => {
+        const decision = await withSpan(SpanNames.rateLimitConsume, noAttributes, async (span) => {
           const result = await limiter.consume(keys);
           span.setAttributes({
             'botkeel.ratelimit.source': result.source,
@@ -274,7 +271,7 @@ export function createBot<TMachine extends AnyStateMachine>(options: CreateBotOp
       ),
     start: () => debouncer.start(),
     stop(stopOptions = {}) {
-      stopReport ??= withSpan(SpanNames.shutdown, {}, () => stopNow(stopOptions));
+      stopReport ??= withSpan(SpanNames.shutdown, noAttributes, () => stopNow(stopOptions));
       return stopReport;
     },
     escalate: (chatId, reason, callOptions) => turns.escalate(chatId, reason, callOptions?.signal),

@@ -9,7 +9,7 @@ import { type ResultSerializer, runOnce, type RunOnceSettings } from '../idempot
 import { type Logger } from '../logger/logger.js';
 import { type ChatLock, type ChatTurnContext } from '../queue/index.js';
 import { SpanNames } from '../telemetry/names.js';
-import { withSpan } from '../telemetry/instruments.js';
+import { noAttributes, withSpan } from '../telemetry/instruments.js';
 import { type BotMessage, type OutgoingMessage } from './bot-message.js';
 import { type BotBatch, type CreateBotOptions } from './bot-options.js';
 import { defaultRecentMessages, stateName, type TurnSummary } from './turn-summary.js';
@@ -47,6 +47,8 @@ interface TaskScope {
   /** The task's hold: aborted on a lost lease or the caller's abort; its signal is created on first read. */
   readonly turn: ChatTurnContext;
   readonly leases: IdempotencyLeases | undefined;
+  /** What the task's sends, handoff and forward get: one object per task (see {@link signalOptionsOf}). */
+  readonly signalOptions: { readonly signal: AbortSignal };
 }
 
 /**
@@ -93,10 +95,11 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
   };
   /** A task under the chat lock, its signal and the records it holds (none when the store cannot extend them). */
   const scopeOf = (turn: ChatTurnContext): TaskScope => {
-    if (!canExtend) return { turn, leases: undefined };
+    const signalOptions = signalOptionsOf(turn);
+    if (!canExtend) return { turn, leases: undefined, signalOptions };
     const leases = new IdempotencyLeases(idempotency);
     turn.onRenew(() => leases.extendAll({ leaseMs: effectLeaseMs }));
-    return { turn, leases };
+    return { turn, leases, signalOptions };
   };
   // Every side effect of a batch (a reply, the handoff, a forward) runs once per key, replays included.
   const effectOnce = (key: string, effect: () => Promise<void>, scope: TaskScope) =>
@@ -104,7 +107,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
   const sendOnce = (message: OutgoingMessage & { idempotencyKey: string }, scope: TaskScope) =>
     effectOnce(
       message.idempotencyKey,
-      () => withSpan(SpanNames.channelSend, {}, () => channel.send(message, signalOptionsOf(scope.turn))),
+      () => withSpan(SpanNames.channelSend, noAttributes, () => channel.send(message, scope.signalOptions)),
       scope,
     );
 
@@ -117,7 +120,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
     replies: result.replies,
     escalation: result.escalation,
     wasHandedOff,
-    // What a human sees on escalation: only an escalating turn's record needs it.
+    // What a human sees on escalation: only an escalating turn hands it to the managers.
     recentMessages:
       result.escalation === undefined ? [] : (context.summarize ?? defaultRecentMessages)(result, batch),
   });
@@ -168,7 +171,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
                 state: summary.state,
                 recentMessages: summary.recentMessages,
               },
-              signalOptionsOf(scope.turn),
+              scope.signalOptions,
             ),
           ),
         scope,
@@ -205,7 +208,7 @@ export function createTurnRunner<TMachine extends AnyStateMachine>(context: Turn
             const forward = handoff.forward.bind(handoff);
             await effectOnce(
               `batch:${info.batchId}:forward`,
-              () => forward(chatId, messages, signalOptionsOf(scope.turn)),
+              () => forward(chatId, messages, scope.signalOptions),
               scope,
             );
           } else logger.info({ messages: messages.length }, 'chat is with a human; messages not forwarded');

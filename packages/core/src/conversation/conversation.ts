@@ -12,7 +12,7 @@ import { BotkeelError } from '../errors/botkeel-error.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { AbortedError, InvalidOptionsError } from '../errors/subclasses.js';
 import { type AbortSource, abortSourceOf } from '../lock/abort-source.js';
-import { botkeelMeter, withSpan } from '../telemetry/instruments.js';
+import { botkeelMeter, noAttributes, withSpan } from '../telemetry/instruments.js';
 import { MetricNames, SpanNames } from '../telemetry/names.js';
 import { type Checkpoint, type SaveCheckpointOptions } from './checkpoint-store.js';
 import { conversationOptionsSchema } from './conversation-options.js';
@@ -134,7 +134,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
     const handedOff = machine.resolveState({ value: handoffState, context: current.context });
     const record = turnId === undefined ? undefined : { id: turnId, replies: [], escalation: { reason } };
     throwIfAborted(abort);
-    const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
+    const saved = await withSpan(SpanNames.checkpointSave, noAttributes, () =>
       checkpoints.save(
         threadId,
         withTurnRecord(machine.getPersistedSnapshot(handedOff), checkpoint.snapshot, record),
@@ -275,9 +275,11 @@ export function createConversation<TMachine extends AnyStateMachine>(
     const startedAtMs = clock.now();
     let recorded = 'completed';
     try {
-      const deadlineMs = clock.now() + settleTimeoutMs;
+      const deadlineMs = startedAtMs + settleTimeoutMs;
       throwIfAborted(abort);
-      const checkpoint = await withSpan(SpanNames.checkpointLoad, {}, () => checkpoints.load(threadId));
+      const checkpoint = await withSpan(SpanNames.checkpointLoad, noAttributes, () =>
+        checkpoints.load(threadId),
+      );
       throwIfAborted(abort);
       const snapshot = restorableSnapshot(threadId, checkpoint, restoreContext);
       const input = checkpoint === undefined ? options.input?.(threadId) : undefined;
@@ -319,7 +321,7 @@ export function createConversation<TMachine extends AnyStateMachine>(
       if (!wasFinished) {
         throwIfAborted(abort);
         const record = turnId === undefined ? undefined : { id: turnId, replies, escalation };
-        const saved = await withSpan(SpanNames.checkpointSave, {}, () =>
+        const saved = await withSpan(SpanNames.checkpointSave, noAttributes, () =>
           checkpoints.save(
             threadId,
             withTurnRecord(persisted, checkpoint?.snapshot, record),

@@ -5,7 +5,7 @@ import { BotkeelError } from '../errors/botkeel-error.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { AbortedError } from '../errors/subclasses.js';
 import { createSafeLogger } from '../logger/safe-logger.js';
-import { botkeelMeter, withSpan } from '../telemetry/instruments.js';
+import { botkeelMeter, noAttributes, withSpan } from '../telemetry/instruments.js';
 import { MetricNames, SpanNames } from '../telemetry/names.js';
 import { type DebounceBatch, type DebounceWindow } from './debounce-store.js';
 import {
@@ -17,9 +17,6 @@ import {
 import { type DeliveryContext, deliverBatch } from './deliver-batch.js';
 import { type Debouncer, type DebouncerStopOptions, type PushResult } from './debouncer-types.js';
 import { type LeaseKeeper, type LeaseKeeperContext, keepLease } from './lease-keeper.js';
-
-/** The attributes of a span that has none at its start. */
-const noAttributes = Object.freeze({});
 
 /** Resolves when `signal` aborts; never when there is none. */
 function untilAbort(signal: AbortSignal | undefined): Promise<void> {

@@ -1,3 +1,5 @@
+import { doubled } from './doubled.js';
+
 /** Where the anchors of one batch start, and which one (the longest starting there). */
 export interface AnchorBatch {
   /** Grown by `collect` when a batch needs more room. */
@@ -197,10 +199,8 @@ export class AnchorAutomaton {
     let foundCount = count;
     for (let at = outputStarts[state] ?? 0; at < outputEnd; at += 1) {
       if (3 * foundCount + 3 > found.length) {
-        const grown = new Int32Array(found.length * 2);
-        grown.set(found);
-        found = grown;
-        this.found = grown;
+        found = doubled(found);
+        this.found = found;
       }
       const anchorLength = outputLengths[at] ?? 0;
       found[3 * foundCount] = index - anchorLength + 1;

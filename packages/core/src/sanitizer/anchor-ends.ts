@@ -1,4 +1,5 @@
 import { type AnchorAutomaton } from './anchor-automaton.js';
+import { doubled } from './doubled.js';
 
 /** Most anchor-ending steps one pass records (hostile text can end an anchor at every unit). */
 const maxRecordedEnds = 4096;
@@ -43,12 +44,8 @@ export class AnchorEnds {
       return;
     }
     if (this.count === this.rows.length) {
-      const rows = new Int32Array(this.count * 2);
-      const indexes = new Int32Array(this.count * 2);
-      rows.set(this.rows);
-      indexes.set(this.indexes);
-      this.rows = rows;
-      this.indexes = indexes;
+      this.rows = doubled(this.rows);
+      this.indexes = doubled(this.indexes);
     }
     this.rows[this.count] = row;
     this.indexes[this.count] = index;

@@ -1,6 +1,6 @@
 import { AnchorAutomaton } from './anchor-automaton.js';
 import { AnchorEnds } from './anchor-ends.js';
-import { codeUnitsOf } from './code-units.js';
+import { codeUnitsOf, textOfCodeUnits } from './code-units.js';
 import { toCyrillic, toLatinWithLeet } from './confusables.js';
 import { toNfkc } from './normalize-nfkc.js';
 import * as viewUnits from './view-units.js';
@@ -13,25 +13,11 @@ export interface MatchingViews {
   readonly words: string;
 }
 
-const bytesOf = (units: Uint16Array): Buffer => Buffer.from(units.buffer, units.byteOffset, units.byteLength);
-
-/**
- * The first `length` code units behind `bytes` as a string. Buffer's UTF-16LE decoding copies the
- * units as they are (lone surrogates included), makes a one-byte string when every unit fits, and
- * is far faster than `String.fromCharCode`; typed arrays are little-endian on every platform Node
- * runs on.
- */
-function fromCodeUnits(bytes: Buffer, length: number): string {
-  return bytes.toString('utf16le', 0, length * 2);
-}
-
 const foldableToLatin = /[\u0370-\u052f]/;
 
-/** Reused by every fold and view (the sanitizer is synchronous), grown on demand, with their bytes. */
+/** Reused by every fold and view (the sanitizer is synchronous), grown on demand. */
 let symbolUnits = new Uint16Array(4096);
 let wordUnits = new Uint16Array(4096);
-let symbolBytes = bytesOf(symbolUnits);
-let wordBytes = bytesOf(wordUnits);
 /** Words whose folding waits for the script of the whole message: start, end, `defer*` (triples). */
 let deferredWords = new Int32Array(3 * 1024);
 
@@ -39,8 +25,6 @@ function reserve(textLength: number): void {
   if (symbolUnits.length < textLength) {
     symbolUnits = new Uint16Array(textLength);
     wordUnits = new Uint16Array(textLength);
-    symbolBytes = bytesOf(symbolUnits);
-    wordBytes = bytesOf(wordUnits);
   }
   // At most one word per two code units (a word character and a separator).
   const maximumWords = (textLength >> 1) + 1;
@@ -75,7 +59,7 @@ export function foldToLatin(text: string): string {
   for (let index = 0; index < text.length; index += 1) {
     units[index] = keptUnits[2 * text.charCodeAt(index) + 1] ?? 0;
   }
-  return fromCodeUnits(symbolBytes, text.length);
+  return textOfCodeUnits(symbolUnits, text.length);
 }
 
 /** Folds `units[start, end)` with a look-alike table (entries below 0x500, 0 = keep). */
@@ -362,9 +346,9 @@ export function buildViewsFromNormalized(
     source = normalized.toLowerCase();
     written = splitAndFold(source, keptUnits, symbolAnchorEnds);
   }
-  const symbols = lastSymbolsChanged ? fromCodeUnits(symbolBytes, source.length) : source;
+  const symbols = lastSymbolsChanged ? textOfCodeUnits(symbolUnits, source.length) : source;
   symbolAnchorEnds.text = symbols;
-  return { symbols, words: fromCodeUnits(wordBytes, written) };
+  return { symbols, words: textOfCodeUnits(wordUnits, written) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { doubled } from './doubled.js';
+
 /**
  * For each pattern of a view, the starts of the anchor hits that open its windows, in hit order:
  * linked lists in one shared pool, so a pattern's search visits only its own hits instead of every
@@ -20,12 +22,8 @@ export class OpeningHits {
   /** Appends a hit at `start` to the list of pattern `pattern`. */
   add(pattern: number, start: number): void {
     if (this.count === this.starts.length) {
-      const starts = new Int32Array(this.count * 2);
-      const nexts = new Int32Array(this.count * 2);
-      starts.set(this.starts);
-      nexts.set(this.nexts);
-      this.starts = starts;
-      this.nexts = nexts;
+      this.starts = doubled(this.starts);
+      this.nexts = doubled(this.nexts);
     }
     const entry = this.count;
     this.count += 1;

@@ -65,6 +65,9 @@ export function botkeelMeter(): Meter {
   return metrics.getMeter(scope);
 }
 
+/** The attributes of a span that has none at its start: one frozen object for every such call. */
+export const noAttributes: Attributes = Object.freeze({});
+
 /**
  * Runs `fn` inside an active span named `name`; records an exception and an error status when it
  * throws or rejects, and always ends the span.
